@@ -16,7 +16,9 @@ export function addGlobalOptions(program: Command): Command {
         .env('TRIVY_TS_CACHE_DIR')
         .default(defaultCacheDir(), '$XDG_CACHE_HOME/trivy-ts or ~/.cache/trivy-ts'),
     )
-    .addOption(new Option('-q, --quiet', 'suppress progress bars and log output').env('TRIVY_TS_QUIET').default(false))
+    .addOption(
+      new Option('-q, --quiet', 'suppress progress bars and log output').env('TRIVY_TS_QUIET').default(false),
+    )
     .addOption(new Option('-d, --debug', 'debug logging').env('TRIVY_TS_DEBUG').default(false));
 }
 

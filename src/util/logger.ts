@@ -8,7 +8,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
  * Structured logger. Logs go to stderr so that stdout stays machine-readable (JSON reports, SBOMs).
  * One line per event; callers pass the object key as a field, never credentials.
  */
-export function createLogger(level: LogLevel = 'info', destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  destination: NodeJS.WritableStream = process.stderr,
+): Logger {
   return pino(
     {
       level,
@@ -16,7 +19,15 @@ export function createLogger(level: LogLevel = 'info', destination: NodeJS.Writa
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ['password', 'token', 'authorization', '*.password', '*.token', '*.authorization', 'headers.authorization'],
+        paths: [
+          'password',
+          'token',
+          'authorization',
+          '*.password',
+          '*.token',
+          '*.authorization',
+          'headers.authorization',
+        ],
         censor: '[redacted]',
       },
     },
