@@ -3,6 +3,7 @@ import { describeError, UserFacingError } from '../util/errors.ts';
 import { trivyTsVersion } from '../util/version.ts';
 import { addGlobalOptions } from './global-options.ts';
 import { dbCommand } from './db.ts';
+import { imageCommand } from './image.ts';
 
 export function buildProgram(): Command {
   const program = new Command('trivy-ts')
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, sortSubcommands: true });
   addGlobalOptions(program);
   program.addCommand(dbCommand());
+  program.addCommand(imageCommand());
   return program;
 }
 

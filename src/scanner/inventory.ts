@@ -29,6 +29,8 @@ export interface Package {
   Modularitylabel?: string;
   Identifier?: PackageIdentifier;
   DependsOn?: string[];
+  /** Digest of the installed package as the package manager records it: `sha1:…` (apk), `md5:…` (rpm SIGMD5). */
+  Digest?: string;
   /** Where the package was found (language packages: the manifest path; OS packages: empty). */
   FilePath?: string;
   /** Files the package installed (dpkg md5sums, rpm file list, apk R: lines); used to drop language packages owned by the OS. */

@@ -94,3 +94,53 @@ export interface ClusterStore {
   /** Every committed change, in resourceVersion order. Returns an unsubscribe function. */
   subscribe(listener: (event: StoreEvent) => void): () => void;
 }
+
+/**
+ * Serves `GET /api/v1/namespaces/NS/pods/NAME/log` (`kubectl logs`). The simulated cluster's node agent implements it
+ * with the captured stdout/stderr of the processes it ran. `container` omitted means the pod's only container; the
+ * result is undefined when there is no such pod or container, or when the pod has several containers and none was
+ * named (the server then answers with the real "a container name must be specified" error).
+ */
+export interface PodLogSource {
+  read(namespace: string, pod: string, container?: string): string | undefined;
+}
+
+/** A fault the server injects into the Nth request matching `method` and `path`. */
+export interface RequestFault {
+  /** HTTP method (GET, POST, PUT, PATCH, DELETE); any method when omitted. */
+  method?: string;
+  /** Matched against the request path (without query); a string must be a substring. */
+  path: RegExp | string;
+  /** Status code to answer with: 409 Conflict, 429 TooManyRequests or 500 InternalError. */
+  status: 409 | 429 | 500;
+  /** Which matching request fails, counting from 1 after the fault is added (default 1). */
+  nth?: number;
+  /** How many consecutive matching requests fail from the Nth on (default 1). */
+  times?: number;
+}
+
+/** Fault injection, for tests that prove clients recover. */
+export interface Faults {
+  /** Abruptly closes every open watch connection. */
+  dropWatches(): void;
+  /** Arms a request fault; returns a function that disarms it. */
+  failRequest(fault: RequestFault): () => void;
+  /** Delays every matching request (all requests when `path` is omitted) by `ms`; 0 removes it. */
+  setLatency(ms: number, path?: RegExp | string): void;
+  /** Drops every connection and listens again on the same port; data and resourceVersion continue. */
+  restart(): Promise<void>;
+  /** Forgets the watch history, so a watch from any older resourceVersion gets 410 Gone. */
+  compact(): void;
+}
+
+/** Simulated cluster behaviour (controllers, node agent) plugged into the emulator at start. */
+export interface EmulatorExtension {
+  start(context: ExtensionContext): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+export interface ExtensionContext {
+  store: ClusterStore;
+  faults: Faults;
+  setPodLogSource(source: PodLogSource): void;
+}

@@ -17,12 +17,25 @@ export interface AnalysisInput extends FileInfo {
   content: Buffer;
 }
 
+/**
+ * Files one OS package installed, when the package manager keeps them apart from its package DB (dpkg's
+ * `var/lib/dpkg/info/<name>[:<arch>].md5sums`). The layer step joins them to that layer's packages by name
+ * (see `attachPackageFiles` in `analyzers/pkg/dpkg/`); every path also counts as an OS-owned file.
+ */
+export interface PackageFiles {
+  packageName: string;
+  arch?: string;
+  /** Absolute paths, as Trivy reports dpkg-installed files: `/usr/bin/dpkg`. */
+  files: string[];
+}
+
 /** What one file contributed. Every field optional: most files give one kind of finding. */
 export interface AnalysisResult {
   os?: OperatingSystem;
   repository?: Repository;
   packageInfos?: PackageInfo[];
   applications?: Application[];
+  packageFiles?: PackageFiles[];
 }
 
 export interface Analyzer {

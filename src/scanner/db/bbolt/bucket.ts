@@ -1,0 +1,169 @@
+import { type BoltEntry, BoltCursor, type BucketRoot, cursorRawPosition } from './cursor.ts';
+import {
+  BUCKET_HEADER_SIZE,
+  MAX_BUCKET_NESTING,
+  MAX_TREE_DEPTH,
+  PAGE_HEADER_SIZE,
+  PageFlag,
+  describePageFlags,
+  readU64,
+} from './format.ts';
+import { type BoltNode, NodeFormatProblem, childIndexFor, decodeNode, seekIndex } from './node.ts';
+import type { PageReader } from './page-reader.ts';
+
+const NO_PREFIX = new Uint8Array(0);
+/** Page ids on the current root-to-leaf path of a lookup; lookups are synchronous, so one array serves all. */
+const lookupPath = new Float64Array(MAX_TREE_DEPTH);
+
+function toKey(key: Uint8Array | string): Uint8Array {
+  return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+}
+
+function hasPrefix(key: Buffer, prefix: Uint8Array): boolean {
+  if (key.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * A bucket: a sorted map of byte keys to values or nested buckets. Obtain one from `BoltDb.root()` or
+ * `BoltBucket.bucket()`. Returned Buffers are read-only views into cached page images and stay valid forever.
+ */
+export class BoltBucket {
+  readonly #pages: PageReader;
+  readonly #root: BucketRoot;
+  /** Root page ids of this bucket and the page-rooted buckets enclosing it: a nested root among them is a loop. */
+  readonly #lineage: readonly number[];
+
+  /** Internal: buckets come from `BoltDb.root()` and `BoltBucket.bucket()`. */
+  constructor(pages: PageReader, root: BucketRoot, lineage: readonly number[]) {
+    this.#pages = pages;
+    this.#root = root;
+    this.#lineage = lineage;
+  }
+
+  /** Page id of this bucket's root page; undefined for an inline bucket (stored inside its parent's leaf). */
+  get rootPageId(): number | undefined {
+    return this.#root.pageId;
+  }
+
+  /** The value stored under `key`; undefined if there is no such key or it names a nested bucket. */
+  get(key: Uint8Array | string): Buffer | undefined {
+    const target = toKey(key);
+    const leaf = this.#leafFor(target);
+    const found = seekIndex(leaf, target);
+    if ((found & 1) === 0 || leaf.isBucket(found >>> 1)) return undefined;
+    return leaf.value(found >>> 1);
+  }
+
+  /** The nested bucket `name`; undefined if there is no such key or it holds a plain value. */
+  bucket(name: Uint8Array | string): BoltBucket | undefined {
+    const target = toKey(name);
+    const leaf = this.#leafFor(target);
+    const found = seekIndex(leaf, target);
+    if ((found & 1) === 0 || !leaf.isBucket(found >>> 1)) return undefined;
+    return this.#openNested(leaf.value(found >>> 1), leaf.pageId);
+  }
+
+  cursor(): BoltCursor {
+    return new BoltCursor(this.#pages, this.#root);
+  }
+
+  /** Entries in key order, only those whose key starts with `prefix` when given. */
+  *entries(prefix?: Uint8Array | string): IterableIterator<BoltEntry> {
+    const p = prefix === undefined ? NO_PREFIX : toKey(prefix);
+    const cursor = this.cursor();
+    for (let entry = cursor.seek(p); entry !== undefined && hasPrefix(entry.key, p); entry = cursor.next()) {
+      yield entry;
+    }
+  }
+
+  /** Nested buckets in key order, only those whose name starts with `prefix` when given. */
+  *buckets(prefix?: Uint8Array | string): IterableIterator<[Buffer, BoltBucket]> {
+    const p = prefix === undefined ? NO_PREFIX : toKey(prefix);
+    const cursor = this.cursor();
+    for (let entry = cursor.seek(p); entry !== undefined && hasPrefix(entry.key, p); entry = cursor.next()) {
+      if (entry.value !== null) continue;
+      const raw = cursorRawPosition(cursor)!;
+      yield [raw.key, this.#openNested(raw.value, raw.pageId)];
+    }
+  }
+
+  #rootNode(): BoltNode {
+    return this.#root.inline ?? this.#pages.node(this.#root.pageId);
+  }
+
+  /** The leaf that holds `key` if the bucket has it. */
+  #leafFor(key: Uint8Array): BoltNode {
+    let node = this.#rootNode();
+    let depth = 0;
+    while (!node.isLeaf) {
+      lookupPath[depth++] = node.pageId;
+      const childId = node.child(childIndexFor(node, key));
+      for (let d = 0; d < depth; d++) {
+        if (lookupPath[d] === childId) {
+          throw this.#pages.formatError(
+            'the page is its own ancestor in a bucket tree (the tree loops)',
+            childId,
+          );
+        }
+      }
+      if (depth >= MAX_TREE_DEPTH) {
+        throw this.#pages.formatError(`a bucket tree is deeper than ${MAX_TREE_DEPTH} levels`, childId);
+      }
+      node = this.#pages.node(childId);
+    }
+    return node;
+  }
+
+  /** Opens the nested bucket whose leaf value (bucket header, then an inline page if root is 0) is `value`. */
+  #openNested(value: Buffer, holderPage: number): BoltBucket {
+    if (value.length < BUCKET_HEADER_SIZE) {
+      throw this.#pages.formatError(
+        `a nested bucket value has ${value.length} bytes, fewer than the ${BUCKET_HEADER_SIZE}-byte bucket header`,
+        holderPage,
+      );
+    }
+    if (this.#lineage.length >= MAX_BUCKET_NESTING) {
+      throw this.#pages.formatError(
+        `buckets are nested deeper than ${MAX_BUCKET_NESTING} levels`,
+        holderPage,
+      );
+    }
+    const rootPage = readU64(value, 0);
+    if (rootPage !== 0) {
+      if (this.#lineage.includes(rootPage)) {
+        throw this.#pages.formatError(
+          `a nested bucket's root page ${rootPage} is the root of a bucket enclosing it (buckets loop)`,
+          holderPage,
+        );
+      }
+      return new BoltBucket(this.#pages, { pageId: rootPage }, [...this.#lineage, rootPage]);
+    }
+    return new BoltBucket(this.#pages, { inline: this.#decodeInline(value, holderPage) }, this.#lineage);
+  }
+
+  #decodeInline(value: Buffer, holderPage: number): BoltNode {
+    const page = value.subarray(BUCKET_HEADER_SIZE);
+    if (page.length < PAGE_HEADER_SIZE) {
+      throw this.#pages.formatError(
+        `an inline bucket value has ${value.length} bytes, too short for its bucket and page headers ` +
+          `(${BUCKET_HEADER_SIZE + PAGE_HEADER_SIZE})`,
+        holderPage,
+      );
+    }
+    const flags = page.readUInt16LE(8);
+    if (flags !== PageFlag.leaf) {
+      throw this.#pages.formatError(
+        `an inline bucket holds ${describePageFlags(flags)} instead of a leaf page`,
+        holderPage,
+      );
+    }
+    try {
+      return decodeNode(page, true, page.readUInt16LE(10), { pageId: holderPage, inline: true });
+    } catch (error) {
+      if (error instanceof NodeFormatProblem) throw this.#pages.formatError(error.message, error.pageId);
+      throw error;
+    }
+  }
+}

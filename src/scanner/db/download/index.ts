@@ -1,0 +1,11 @@
+export { DbArchiveError, DEFAULT_ARCHIVE_LIMITS, extractDbArchive } from './archive.ts';
+export type { ArchiveLimits } from './archive.ts';
+export { DB_ARTIFACT_TYPE, DB_LAYER_MEDIA_TYPE, DbArtifactError, dbLayerFromManifest } from './artifact.ts';
+export type { DbLayer } from './artifact.ts';
+export { DbUpdateError, decideUpdate } from './decision.ts';
+export type { LocalDbState, UpdateDecision } from './decision.ts';
+export { DbDownloadError, DEFAULT_DB_REPOSITORIES, ensureDb } from './ensure-db.ts';
+export type { DbStatus, EnsureDbOptions } from './ensure-db.ts';
+export { DB_SCHEMA_VERSION, parseDbMetadata, readDbMetadata } from './metadata.ts';
+export type { DbMetadata } from './metadata.ts';
+export { pullDbArtifact } from './pull.ts';

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import type { TrivyDb } from '../db/trivy-db/index.ts';
+import type { Application, OperatingSystem, Package } from '../inventory.ts';
+import type { MergedInventory } from '../image/layer-merge.ts';
+import type { DetectedVulnerability, Result } from '../report/model.ts';
+import { severityRank } from '../report/model.ts';
+import { silentLogger, type Logger } from '../../util/logger.ts';
+import {
+  applicationEcosystem,
+  ecosystemScheme,
+  isOsPackageVulnerable,
+  isVulnerable,
+  languageFixedVersion,
+  osMatchingRule,
+} from './version/index.ts';
+import { fillInfo, type Match } from './fill-info.ts';
+import { isEndOfLife, osDriver } from './os-drivers.ts';
+import { installedVersion } from './version/package-version.ts';
+
+export interface DetectOptions {
+  /** ArtifactName, used in the OS target and in fingerprints. */
+  artifactName: string;
+  /** Trivy's ArtifactID; fingerprints are stable per artifact. */
+  artifactId?: string;
+  logger?: Logger;
+  now?: number;
+}
+
+export interface Detection {
+  os?: OperatingSystem;
+  results: Result[];
+}
+
+/** Display names of the aggregated language results (one per type, packages from many files). */
+const aggregatedTargets: Readonly<Record<string, string>> = {
+  'python-pkg': 'Python',
+  'conda-pkg': 'Conda',
+  gemspec: 'Ruby',
+  'node-pkg': 'Node.js',
+  jar: 'Java',
+};
+
+/**
+ * Inventory in, vulnerabilities out (spec §4): OS packages against their distribution's advisories, language
+ * packages against the ecosystem's advisories from every source, then Trivy's FillInfo, dedup and ordering.
+ * Every package and application gets a result, even when clean, so `--list-all-pkgs` can show them; without a DB
+ * (`--scanners secret`) the results list packages only.
+ */
+export function detectVulnerabilities(
+  db: TrivyDb | undefined,
+  inventory: MergedInventory,
+  options: DetectOptions,
+): Detection {
+  const logger = options.logger ?? silentLogger;
+  const results: Result[] = [];
+  let os = inventory.OS;
+
+  if (os && inventory.Packages.length > 0) {
+    const osResult = detectOs(db, os, inventory, options, logger);
+    if (osResult) {
+      results.push(osResult.result);
+      os = osResult.os;
+    }
+  }
+  const languageResults = inventory.Applications.map((application) =>
+    detectApplication(db, application, options, logger),
+  );
+  languageResults.sort((a, b) => a.Target.localeCompare(b.Target));
+  results.push(...languageResults);
+  return { ...(os ? { os } : {}), results };
+}
+
+function detectOs(
+  db: TrivyDb | undefined,
+  os: OperatingSystem,
+  inventory: MergedInventory,
+  options: DetectOptions,
+  logger: Logger,
+): { result: Result; os: OperatingSystem } | undefined {
+  const driver = osDriver(os.Family);
+  const rule = osMatchingRule(os.Family);
+  const target = `${options.artifactName} (${os.Family} ${os.Name})`;
+  const base: Result = { Target: target, Class: 'os-pkgs', Type: os.Family, Packages: inventory.Packages };
+  if (!db) return { result: base, os };
+  if (!driver || !rule) {
+    logger.warn({ family: os.Family }, 'OS packages of this family are not matched against advisories yet');
+    return { result: base, os };
+  }
+  const eol = isEndOfLife(driver, os, inventory.Repository, options.now);
+  if (eol === undefined)
+    logger.warn({ os: `${os.Family} ${os.Name}` }, 'this OS version is not in the end-of-life table');
+  if (eol)
+    logger.warn(
+      { os: `${os.Family} ${os.Name}` },
+      'This OS version is no longer supported by the distribution',
+    );
+  const bucket = driver.bucket(os, inventory.Repository);
+  const dataSource = db.dataSource(bucket);
+
+  const findings: DetectedVulnerability[] = [];
+  for (const pkg of inventory.Packages) {
+    if (pkg.Name === 'gpg-pubkey' || pkg.ThirdParty) continue;
+    const compared = driver.comparedVersion(pkg);
+    for (const advisory of db.advisories(bucket, driver.packageKey(pkg))) {
+      let vulnerable: boolean;
+      try {
+        vulnerable = isOsPackageVulnerable(compared, advisory, rule);
+      } catch (error) {
+        logger.debug(
+          { pkg: pkg.Name, advisory: advisory.VulnerabilityID, error: (error as Error).message },
+          'skipping',
+        );
+        continue;
+      }
+      if (!vulnerable) continue;
+      const match: Match = {
+        advisory,
+        ...(pkg.ID ? { pkgId: pkg.ID } : {}),
+        pkgName: pkg.Name,
+        ...(pkg.Identifier ? { pkgIdentifier: pkg.Identifier } : {}),
+        installedVersion: installedVersion(pkg),
+        fixedVersion: advisory.FixedVersion ?? '',
+        ...(pkg.Layer ? { layer: pkg.Layer } : {}),
+        ...(dataSource ? { dataSource } : {}),
+        fingerprint: fingerprint(options, target, pkg, advisory.VulnerabilityID),
+        ...(os.Family === 'debian' && advisory.Severity
+          ? { vendorSeverity: { source: 'debian', level: advisory.Severity } }
+          : {}),
+      };
+      findings.push(fillInfo(match, db.vulnerability(advisory.VulnerabilityID)));
+    }
+  }
+  return {
+    result: { ...base, Vulnerabilities: finalize(findings) },
+    os: { ...os, ...(eol ? { EOSL: true } : {}) },
+  };
+}
+
+function detectApplication(
+  db: TrivyDb | undefined,
+  application: Application,
+  options: DetectOptions,
+  logger: Logger,
+): Result {
+  const target = application.FilePath || aggregatedTargets[application.Type] || application.Type;
+  const result: Result = {
+    Target: target,
+    Class: 'lang-pkgs',
+    Type: application.Type,
+    Packages: application.Packages,
+  };
+  const ecosystem = applicationEcosystem(application.Type);
+  const scheme = ecosystem === undefined ? undefined : ecosystemScheme(ecosystem);
+  if (!db || !ecosystem || !scheme) return result;
+
+  const findings: DetectedVulnerability[] = [];
+  for (const pkg of application.Packages) {
+    if (!pkg.Version) continue;
+    for (const advisory of db.languageAdvisories(ecosystem, pkg.Name)) {
+      let vulnerable: boolean;
+      try {
+        vulnerable = isVulnerable(pkg.Version, advisory, scheme);
+      } catch (error) {
+        logger.debug(
+          { pkg: pkg.Name, advisory: advisory.VulnerabilityID, error: (error as Error).message },
+          'skipping',
+        );
+        continue;
+      }
+      if (!vulnerable) continue;
+      findings.push(
+        fillInfo(languageMatch(pkg, advisory, application), db.vulnerability(advisory.VulnerabilityID)),
+      );
+    }
+  }
+  return { ...result, Vulnerabilities: finalize(findings) };
+}
+
+function languageMatch(pkg: Package, advisory: Match['advisory'], application: Application): Match {
+  const ownFile = pkg.FilePath && pkg.FilePath !== application.FilePath ? pkg.FilePath : undefined;
+  return {
+    advisory,
+    ...(pkg.ID ? { pkgId: pkg.ID } : {}),
+    pkgName: pkg.Name,
+    ...(ownFile || (pkg.FilePath && aggregatedTargets[application.Type]) ? { pkgPath: pkg.FilePath } : {}),
+    ...(pkg.Identifier ? { pkgIdentifier: pkg.Identifier } : {}),
+    installedVersion: pkg.Version,
+    fixedVersion: languageFixedVersion(advisory),
+    ...(pkg.Layer ? { layer: pkg.Layer } : {}),
+    ...(advisory.DataSource ? { dataSource: advisory.DataSource } : {}),
+  };
+}
+
+/** Dedup (the greater FixedVersion wins) and Trivy's order. */
+function finalize(findings: DetectedVulnerability[]): DetectedVulnerability[] {
+  const unique = new Map<string, DetectedVulnerability>();
+  for (const finding of findings) {
+    const key = [
+      finding.VulnerabilityID,
+      finding.PkgID,
+      finding.PkgName,
+      finding.InstalledVersion,
+      finding.PkgPath,
+    ].join('/');
+    const existing = unique.get(key);
+    if (!existing || (finding.FixedVersion ?? '') > (existing.FixedVersion ?? '')) unique.set(key, finding);
+  }
+  return [...unique.values()].sort(
+    (a, b) =>
+      compare(a.PkgName, b.PkgName) ||
+      compare(a.PkgID ?? '', b.PkgID ?? '') ||
+      compare(a.InstalledVersion, b.InstalledVersion) ||
+      severityRank(b.Severity) - severityRank(a.Severity) ||
+      compare(a.VulnerabilityID, b.VulnerabilityID) ||
+      compare(a.PkgPath ?? '', b.PkgPath ?? ''),
+  );
+}
+
+function fingerprint(options: DetectOptions, target: string, pkg: Package, vulnerabilityId: string): string {
+  const artifact = options.artifactId ?? options.artifactName;
+  const hex = createHash('sha256')
+    .update(`${artifact}:${target}:${pkg.ID ?? pkg.Name}:${vulnerabilityId}`)
+    .digest('hex');
+  return `sha256:${hex}`;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,253 @@
+import { posix } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import tar, { type Header } from 'tar-stream';
+import type { Application, OperatingSystem, PackageInfo, Repository } from '../inventory.ts';
+import {
+  AnalyzerError,
+  type AnalysisResult,
+  type Analyzer,
+  type FileInfo,
+  type PackageFiles,
+} from '../analyzers/types.ts';
+import { UserFacingError } from '../../util/errors.ts';
+import type { SecretScanner } from '../secrets/scanner.ts';
+import type { SecretFinding } from '../secrets/types.ts';
+import { decompress } from './compression.ts';
+import { mergeOs } from '../analyzers/os/merge.ts';
+
+/** What one layer contributes, keyed for merging; field names follow Trivy's BlobInfo. */
+export interface LayerAnalysis {
+  SchemaVersion: 2;
+  Digest?: string;
+  DiffID: string;
+  OS?: OperatingSystem;
+  Repository?: Repository;
+  PackageInfos: PackageInfo[];
+  Applications: Application[];
+  OpaqueDirs: string[];
+  WhiteoutFiles: string[];
+  /** Secret findings per file (paths with a leading `/`, as Trivy reports secret targets). */
+  Secrets: LayerSecrets[];
+  /** Files each OS package installed, when the package manager keeps them apart from its database (dpkg). */
+  PackageFiles: PackageFiles[];
+}
+
+export interface LayerSecrets {
+  FilePath: string;
+  Findings: SecretFinding[];
+}
+
+export interface LayerWarning {
+  path?: string;
+  message: string;
+}
+
+export interface LayerLimits {
+  /** Files an analyzer wants are buffered in memory up to this size; larger ones are skipped with a warning. */
+  maxFileBytes: number;
+  /** Decompressed bytes per layer: a decompression bomb stops here with an error instead of running forever. */
+  maxLayerBytes: number;
+  maxEntries: number;
+}
+
+export const defaultLayerLimits: LayerLimits = {
+  maxFileBytes: 100 * 1024 * 1024,
+  maxLayerBytes: 32 * 1024 * 1024 * 1024,
+  maxEntries: 5_000_000,
+};
+
+export interface WalkLayerOptions {
+  analyzers: readonly Analyzer[];
+  diffId: string;
+  digest?: string;
+  limits?: Partial<LayerLimits>;
+  /** Scans every file it wants for secrets; files above the analysis limit are scanned as streams. */
+  secrets?: SecretScanner;
+  /** Malformed files, skipped entries: reported, never fatal. */
+  onWarning?: (warning: LayerWarning) => void;
+}
+
+export class LayerError extends UserFacingError {}
+
+/** tar-stream's extractor, typed as what it is at run time (its own types describe streamx streams, which Node's pipe() does not accept). */
+type TarEntry = Readable & { header: Header };
+type TarExtract = Writable & AsyncIterable<TarEntry>;
+
+const opaqueMarker = '.wh..wh..opq';
+const whiteoutPrefix = '.wh.';
+
+/**
+ * Streams one layer (gzip, zstd or plain tar) through the analyzers without writing anything to disk. Only regular
+ * files are read; links are never followed, so link loops and links pointing outside the image are harmless. Paths
+ * are cleaned to Trivy's form (`etc/os-release`); entries that would escape the root are skipped with a warning.
+ */
+export async function walkLayer(input: Readable, options: WalkLayerOptions): Promise<LayerAnalysis> {
+  const limits = { ...defaultLayerLimits, ...options.limits };
+  const warn = options.onWarning ?? (() => {});
+  const result: LayerAnalysis = {
+    SchemaVersion: 2,
+    ...(options.digest ? { Digest: options.digest } : {}),
+    DiffID: options.diffId,
+    PackageInfos: [],
+    Applications: [],
+    OpaqueDirs: [],
+    WhiteoutFiles: [],
+    Secrets: [],
+    PackageFiles: [],
+  };
+
+  let layerBytes = 0;
+  let entries = 0;
+  const { stream, compression } = await decompress(input);
+  stream.on('data', (chunk: Buffer) => {
+    layerBytes += chunk.length;
+    if (layerBytes > limits.maxLayerBytes) {
+      stream.destroy(
+        new LayerError(`layer ${options.diffId} decompresses to more than ${limits.maxLayerBytes} bytes`, {
+          hint: 'the layer looks like a decompression bomb; raise the limit only if the image is trusted',
+        }),
+      );
+    }
+  });
+  // Counting happens on the same stream tar reads from, so pause/resume (backpressure) applies to both.
+  const extract = tar.extract() as unknown as TarExtract;
+  stream.pipe(extract);
+  stream.on('error', (error) => extract.destroy(error));
+
+  try {
+    for await (const entry of extract) {
+      if (++entries > limits.maxEntries) {
+        throw new LayerError(`layer ${options.diffId} has more than ${limits.maxEntries} entries`);
+      }
+      const header = entry.header;
+      const path = cleanPath(header.name);
+      if (path === undefined) {
+        warn({ path: header.name, message: 'entry path escapes the image root; skipped' });
+        entry.resume();
+        continue;
+      }
+      if (path === '') {
+        entry.resume();
+        continue;
+      }
+      const name = posix.basename(path);
+      if (name === opaqueMarker) {
+        result.OpaqueDirs.push(posix.dirname(path) === '.' ? '' : posix.dirname(path));
+        entry.resume();
+        continue;
+      }
+      if (name.startsWith(whiteoutPrefix)) {
+        const dir = posix.dirname(path);
+        const target = name.slice(whiteoutPrefix.length);
+        result.WhiteoutFiles.push(dir === '.' ? target : `${dir}/${target}`);
+        entry.resume();
+        continue;
+      }
+      if (header.type !== 'file' && header.type !== 'contiguous-file') {
+        entry.resume();
+        continue;
+      }
+      const file: FileInfo = { path, size: header.size ?? 0, mode: header.mode ?? 0 };
+      const wanting = options.analyzers.filter((analyzer) => analyzer.required(file));
+      const secretPath = `/${path}`;
+      const scanSecrets = options.secrets?.required(secretPath, file.size) ?? false;
+      if (wanting.length === 0 && !scanSecrets) {
+        entry.resume();
+        continue;
+      }
+      if (file.size > limits.maxFileBytes) {
+        if (wanting.length > 0) {
+          warn({
+            path,
+            message: `${file.size} bytes is over the ${limits.maxFileBytes}-byte analysis limit; skipped`,
+          });
+        }
+        if (scanSecrets && options.secrets) {
+          addSecrets(
+            result,
+            secretPath,
+            await options.secrets.scanStream(secretPath, entry as AsyncIterable<Buffer>),
+          );
+        } else {
+          entry.resume();
+        }
+        continue;
+      }
+      const content = await readEntry(entry, file.size);
+      for (const analyzer of wanting) {
+        await runAnalyzer(analyzer, { ...file, content }, result, warn);
+      }
+      if (scanSecrets && options.secrets)
+        addSecrets(result, secretPath, options.secrets.scan(secretPath, content));
+    }
+  } catch (error) {
+    if (error instanceof UserFacingError) throw error;
+    throw new LayerError(
+      `layer ${options.diffId} (${compression}) could not be read: ${(error as Error).message}`,
+      {
+        hint: 'the layer is truncated or not a tar archive; pull the image again',
+        cause: error,
+      },
+    );
+  }
+  return result;
+}
+
+function addSecrets(result: LayerAnalysis, filePath: string, findings: SecretFinding[]): void {
+  if (findings.length === 0) return;
+  const layer = { ...(result.Digest ? { Digest: result.Digest } : {}), DiffID: result.DiffID };
+  result.Secrets.push({
+    FilePath: filePath,
+    Findings: findings.map((finding) => ({ ...finding, Layer: layer })),
+  });
+}
+
+async function readEntry(entry: Readable, size: number): Promise<Buffer> {
+  const content = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for await (const chunk of entry as AsyncIterable<Buffer>) {
+    if (offset + chunk.length > size) throw new LayerError('tar entry is longer than its header says');
+    chunk.copy(content, offset);
+    offset += chunk.length;
+  }
+  if (offset !== size) throw new LayerError('tar entry is shorter than its header says (truncated layer)');
+  return content;
+}
+
+async function runAnalyzer(
+  analyzer: Analyzer,
+  input: FileInfo & { content: Buffer },
+  result: LayerAnalysis,
+  warn: (warning: LayerWarning) => void,
+): Promise<void> {
+  let found: AnalysisResult | undefined;
+  try {
+    found = await analyzer.analyze(input);
+  } catch (error) {
+    // One malformed file never stops the scan of the rest of the image.
+    const message =
+      error instanceof AnalyzerError ? error.message : `${analyzer.type}: ${(error as Error).message}`;
+    warn({ path: input.path, message });
+    return;
+  }
+  if (!found) return;
+  if (found.os) result.OS = mergeOs(result.OS, found.os);
+  if (found.repository) result.Repository = found.repository;
+  if (found.packageInfos) result.PackageInfos.push(...found.packageInfos);
+  if (found.applications) result.Applications.push(...found.applications);
+  if (found.packageFiles) result.PackageFiles.push(...found.packageFiles);
+}
+
+/** `./usr//lib/../bin/x` → `usr/bin/x`; `''` for the root itself; undefined when the path climbs above the root. */
+export function cleanPath(raw: string): string | undefined {
+  const normalized = posix.normalize(`/${raw}`);
+  const relative = normalized.replace(/^\/+/, '').replace(/\/+$/, '');
+  const rawSegments = raw.split('/');
+  let depth = 0;
+  for (const segment of rawSegments) {
+    if (segment === '..') depth--;
+    else if (segment !== '' && segment !== '.') depth++;
+    if (depth < 0) return undefined;
+  }
+  return relative === '.' ? '' : relative;
+}

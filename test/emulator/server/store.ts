@@ -1,0 +1,907 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ClusterStore,
+  DeleteOptions,
+  KubeObject,
+  ListOptions,
+  OwnerReference,
+  ResourceRef,
+  StoreEvent,
+  WatchEventType,
+} from '../api.ts';
+import {
+  CRD_REF,
+  NAMESPACE_REF,
+  ResourceRegistry,
+  apiVersionOf,
+  kindLabel,
+  typesFromCrd,
+} from './resources.ts';
+import type { ResourceType } from './resources.ts';
+import { applyDefaults, validateBuiltin } from './defaults.ts';
+import { pruneAndDefault, validateAgainstSchema } from './schema.ts';
+import type { StructuralSchema } from './schema.ts';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { ApiError, alreadyExists, conflict, etcdTooLarge, gone, invalid, notFound } from './status.ts';
+import type { StatusCause } from './status.ts';
+
+/** etcd's default request limit (1.5 MiB); the emulator measures an object's JSON size against it. */
+export const ETCD_MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+export interface StoreOptions {
+  /** How many changes are kept for watches that resume from a resourceVersion (default 10000). */
+  historySize?: number;
+  maxObjectBytes?: number;
+}
+
+/** A committed change, as watches see it: with its resourceVersion and the object before it. */
+export interface StoredEvent {
+  rv: number;
+  type: WatchEventType;
+  group: string;
+  resource: string;
+  object: KubeObject;
+  previous?: KubeObject;
+}
+
+/** Namespaces the real API server refuses to delete. */
+const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+const ORPHAN_FINALIZER = 'orphan';
+const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SUBDOMAIN_MESSAGE =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const LABEL_MESSAGE =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
+/** Kinds whose API strategy tracks metadata.generation (workloads, CRDs, custom resources, ...). */
+const GENERATION_GROUPS = new Set([
+  'apps',
+  'batch',
+  'networking.k8s.io',
+  'apiextensions.k8s.io',
+  'admissionregistration.k8s.io',
+]);
+
+function hasGeneration(type: ResourceType): boolean {
+  return (
+    type.custom !== undefined ||
+    GENERATION_GROUPS.has(type.group) ||
+    type.resource === 'replicationcontrollers'
+  );
+}
+
+function typeKey(group: string, resource: string): string {
+  return `${group}/${resource}`;
+}
+
+function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function randomSuffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let s = '';
+  for (let i = 0; i < 5; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+}
+
+function withoutMetaAndStatus(object: KubeObject): string {
+  const { metadata: _m, status: _s, ...rest } = object;
+  return JSON.stringify(rest);
+}
+
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+/**
+ * The emulator's storage: objects of every served type, a global resourceVersion, a bounded watch history,
+ * CRD establishment, namespace and CRD cleanup, finalizers and ownerReference garbage collection.
+ */
+export class MemoryClusterStore implements ClusterStore {
+  readonly registry = new ResourceRegistry();
+  readonly #objects = new Map<string, Map<string, KubeObject>>();
+  readonly #byUid = new Map<string, { group: string; resource: string; key: string }>();
+  readonly #history: StoredEvent[] = [];
+  readonly #historySize: number;
+  readonly #maxObjectBytes: number;
+  readonly #listeners = new Set<(event: StoreEvent) => void>();
+  readonly #watchers = new Set<(event: StoredEvent) => void>();
+  readonly #pendingDeliveries: Array<() => void> = [];
+  #delivering = false;
+  #rv = 0;
+  #compactedRv = 0;
+  #gcScheduled = false;
+
+  constructor(options: StoreOptions = {}) {
+    this.#historySize = options.historySize ?? 10000;
+    this.#maxObjectBytes = options.maxObjectBytes ?? ETCD_MAX_OBJECT_BYTES;
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      this.create(NAMESPACE_REF, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+  }
+
+  get resourceVersion(): number {
+    return this.#rv;
+  }
+
+  /** The oldest resourceVersion a watch may still resume from. */
+  get compactedResourceVersion(): number {
+    return this.#compactedRv;
+  }
+
+  typeOf(ref: ResourceRef): ResourceType {
+    return this.registry.resolve(ref);
+  }
+
+  #bucket(type: { group: string; resource: string }): Map<string, KubeObject> {
+    const key = typeKey(type.group, type.resource);
+    let bucket = this.#objects.get(key);
+    if (!bucket) {
+      bucket = new Map();
+      this.#objects.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  #present(type: ResourceType, object: KubeObject): KubeObject {
+    const copy = structuredClone(object);
+    copy.apiVersion = apiVersionOf(type);
+    copy.kind = type.kind;
+    return copy;
+  }
+
+  get(resource: ResourceRef, namespace: string | undefined, name: string): KubeObject | undefined {
+    const type = this.typeOf(resource);
+    const found = this.#bucket(type).get(objectKey(type.namespaced ? namespace : undefined, name));
+    return found ? this.#present(type, found) : undefined;
+  }
+
+  list(resource: ResourceRef, namespace?: string, options: ListOptions = {}): KubeObject[] {
+    return this.listPage(resource, namespace, options).items;
+  }
+
+  /**
+   * One page of a list in `namespace/name` order: objects after the key `after`, at most `limit` of them.
+   * Only the returned objects are copied, so paging through a large collection stays cheap.
+   */
+  listPage(
+    resource: ResourceRef,
+    namespace: string | undefined,
+    options: ListOptions & { after?: string; limit?: number },
+  ): { items: KubeObject[]; remaining: number; lastKey: string | undefined } {
+    const type = this.typeOf(resource);
+    const labels = parseLabelSelector(options.labelSelector);
+    const fields = parseFieldSelector(
+      options.fieldSelector,
+      type.group,
+      type.resource,
+      type.custom !== undefined,
+    );
+    const matched: Array<[string, KubeObject]> = [];
+    for (const [key, object] of this.#bucket(type)) {
+      if (namespace !== undefined && type.namespaced && object.metadata.namespace !== namespace) continue;
+      if (options.after !== undefined && key <= options.after) continue;
+      if (!matchesLabels(labels, object.metadata.labels) || !matchesFields(fields, object)) continue;
+      matched.push([key, object]);
+    }
+    matched.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const limit = options.limit !== undefined && options.limit > 0 ? options.limit : matched.length;
+    const page = matched.slice(0, limit);
+    return {
+      items: page.map(([, object]) => this.#present(type, object)),
+      remaining: matched.length - page.length,
+      lastKey: page.at(-1)?.[0],
+    };
+  }
+
+  create(resource: ResourceRef, input: KubeObject): KubeObject {
+    const type = this.typeOf(resource);
+    const object = structuredClone(input);
+    object.metadata = { ...(object.metadata ?? {}) };
+    const meta = object.metadata;
+    if (!type.namespaced) delete meta.namespace;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    this.#validateMeta(type, object);
+    if (type.namespaced) this.#checkNamespaceOpen(type, meta.namespace!, meta.name!);
+    const bucket = this.#bucket(type);
+    const key = objectKey(meta.namespace, meta.name!);
+    if (bucket.has(key)) throw alreadyExists(type.group, type.resource, meta.name!);
+
+    for (const field of [
+      'uid',
+      'resourceVersion',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'selfLink',
+    ]) {
+      delete meta[field];
+    }
+    meta.uid = randomUUID();
+    meta.creationTimestamp = timestamp();
+    if (hasGeneration(type)) meta.generation = 1;
+    else delete meta.generation;
+    if (type.subresources.includes('status') && type.resource !== 'nodes') delete object.status;
+    if (type.group === '' && type.resource === 'pods')
+      object.status = { phase: 'Pending', qosClass: 'BestEffort' };
+    if (type.group === '' && type.resource === 'namespaces') {
+      object.spec = { finalizers: ['kubernetes'] };
+      object.status = { phase: 'Active' };
+      meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name! };
+    }
+    this.#admitBuiltin(type, object, true);
+    this.#admitCustom(type, object, undefined);
+    if (this.#isCrd(type)) this.#prepareCrd(object);
+    const stored = this.#commit(type, 'ADDED', object, undefined);
+    if (this.#isCrd(type)) this.#registerCrd(stored);
+    return this.#present(type, stored);
+  }
+
+  update(resource: ResourceRef, input: KubeObject): KubeObject {
+    const type = this.typeOf(resource);
+    const { current, object } = this.#prepareUpdate(type, input);
+    if (type.subresources.includes('status')) {
+      if (current.status === undefined) delete object.status;
+      else object.status = structuredClone(current.status);
+    }
+    this.#admitBuiltin(type, object, false);
+    this.#admitCustom(type, object, current);
+    if (hasGeneration(type) && withoutMetaAndStatus(object) !== withoutMetaAndStatus(current)) {
+      object.metadata.generation = (current.metadata.generation ?? 1) + 1;
+    }
+    if (this.#isCrd(type)) object.status = structuredClone(current.status);
+    return this.#finishUpdate(type, current, object);
+  }
+
+  updateStatus(resource: ResourceRef, input: KubeObject): KubeObject {
+    const type = this.typeOf(resource);
+    if (!type.subresources.includes('status')) {
+      throw notFound(type.group, `${type.resource}/status`, input.metadata?.name ?? '');
+    }
+    const { current } = this.#prepareUpdate(type, input);
+    const object = structuredClone(current);
+    if (input.status === undefined) delete object.status;
+    else object.status = structuredClone(input.status);
+    this.#admitCustom(type, object, current);
+    return this.#finishUpdate(type, current, object);
+  }
+
+  #prepareUpdate(type: ResourceType, input: KubeObject): { current: KubeObject; object: KubeObject } {
+    const meta = input.metadata ?? {};
+    const name = meta.name ?? '';
+    const namespace = type.namespaced ? meta.namespace : undefined;
+    const current = this.#bucket(type).get(objectKey(namespace, name));
+    if (!current) throw notFound(type.group, type.resource, name);
+    if (meta.resourceVersion && meta.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict(type.group, type.resource, name);
+    }
+    if (meta.uid && meta.uid !== current.metadata.uid) {
+      throw conflict(
+        type.group,
+        type.resource,
+        name,
+        `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
+    }
+    const object = structuredClone(input);
+    object.metadata = {
+      ...object.metadata,
+      name,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+    };
+    if (current.metadata.generation === undefined) delete object.metadata.generation;
+    else object.metadata.generation = current.metadata.generation;
+    if (type.namespaced) object.metadata.namespace = current.metadata.namespace;
+    else delete object.metadata.namespace;
+    for (const field of ['deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
+      if (current.metadata[field] === undefined) delete object.metadata[field];
+      else (object.metadata as Record<string, unknown>)[field] = current.metadata[field];
+    }
+    if (type.group === '' && type.resource === 'namespaces') object.spec = structuredClone(current.spec);
+    this.#validateMeta(type, object);
+    return { current, object };
+  }
+
+  #finishUpdate(type: ResourceType, current: KubeObject, object: KubeObject): KubeObject {
+    if (object.metadata.deletionTimestamp && (object.metadata.finalizers ?? []).length === 0) {
+      if (!this.#heldByNamespaceFinalizer(type, object)) {
+        this.#remove(type, object);
+        return this.#present(type, object);
+      }
+    }
+    object.metadata.resourceVersion = current.metadata.resourceVersion;
+    if (sameContent(current, object)) return this.#present(type, current);
+    const stored = this.#commit(type, 'MODIFIED', object, current);
+    if (this.#isCrd(type)) this.#registerCrd(stored);
+    return this.#present(type, stored);
+  }
+
+  delete(
+    resource: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): void {
+    this.deleteObject(resource, namespace, name, options);
+  }
+
+  /** Like `delete`, returning the object as the API server reports it (still present when finalizers hold it). */
+  deleteObject(
+    resource: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): KubeObject {
+    const type = this.typeOf(resource);
+    const current = this.#bucket(type).get(objectKey(type.namespaced ? namespace : undefined, name));
+    if (!current) throw notFound(type.group, type.resource, name);
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw conflict(
+        type.group,
+        type.resource,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict(
+        type.group,
+        type.resource,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
+    }
+    if (type.group === '' && type.resource === 'namespaces' && IMMORTAL_NAMESPACES.includes(name)) {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+        {
+          name,
+          group: '',
+          kind: 'namespaces',
+        },
+      );
+    }
+    // batch/v1 Jobs still default to orphaning their pods, as the real API server does.
+    const policy =
+      options.propagationPolicy ??
+      (type.group === 'batch' && type.resource === 'jobs' ? 'Orphan' : 'Background');
+    const finalizers = [...(current.metadata.finalizers ?? [])];
+    if (current.metadata.deletionTimestamp) {
+      if (policy === 'Foreground' && !finalizers.includes(FOREGROUND_FINALIZER)) {
+        return this.#present(type, this.#setFinalizers(type, current, [...finalizers, FOREGROUND_FINALIZER]));
+      }
+      return this.#present(type, current);
+    }
+    if (policy === 'Orphan' && !finalizers.includes(ORPHAN_FINALIZER)) finalizers.push(ORPHAN_FINALIZER);
+    if (policy === 'Foreground' && !finalizers.includes(FOREGROUND_FINALIZER))
+      finalizers.push(FOREGROUND_FINALIZER);
+    const isNamespace = type.group === '' && type.resource === 'namespaces';
+    if (finalizers.length === 0 && !isNamespace) {
+      this.#remove(type, current);
+      return this.#present(type, current);
+    }
+    const object = structuredClone(current);
+    object.metadata.deletionTimestamp = timestamp();
+    object.metadata.deletionGracePeriodSeconds = 0;
+    if (finalizers.length > 0) object.metadata.finalizers = finalizers;
+    if (isNamespace) object.status = { ...(object.status as object), phase: 'Terminating' };
+    if (this.#isCrd(type)) this.#setCondition(object, 'Terminating', 'True', 'InstanceDeletionPending');
+    const stored = this.#commit(type, 'MODIFIED', object, current);
+    return this.#present(type, stored);
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Every committed change with its resourceVersion and previous state; used by the HTTP watch. */
+  watchAll(listener: (event: StoredEvent) => void): () => void {
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
+  }
+
+  /** The retained changes after `rv`; 410 Gone when some of them were already compacted away. */
+  eventsSince(rv: number): StoredEvent[] {
+    if (rv < this.#compactedRv) {
+      throw gone(`too old resource version: ${rv} (${this.#compactedRv + 1})`);
+    }
+    return this.#history.filter((e) => e.rv > rv);
+  }
+
+  /** Forgets all history: resuming a watch from any earlier resourceVersion now answers 410 Gone. */
+  compact(): void {
+    this.#history.length = 0;
+    this.#compactedRv = this.#rv;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #isCrd(type: ResourceType): boolean {
+    return type.group === CRD_REF.group && type.resource === CRD_REF.resource;
+  }
+
+  #commit(
+    type: ResourceType,
+    eventType: WatchEventType,
+    object: KubeObject,
+    previous: KubeObject | undefined,
+  ) {
+    object.apiVersion = apiVersionOf(type);
+    object.kind = type.kind;
+    this.#checkSize(object);
+    this.#rv++;
+    object.metadata.resourceVersion = String(this.#rv);
+    const stored = structuredClone(object);
+    const key = objectKey(stored.metadata.namespace, stored.metadata.name!);
+    this.#bucket(type).set(key, stored);
+    this.#byUid.set(stored.metadata.uid!, { group: type.group, resource: type.resource, key });
+    this.#emit(type, eventType, stored, previous);
+    // Only deletions in progress and owned objects can give the garbage collector work.
+    if (stored.metadata.deletionTimestamp || (stored.metadata.ownerReferences ?? []).length > 0)
+      this.#scheduleGc();
+    return stored;
+  }
+
+  #checkSize(object: KubeObject): void {
+    if (Buffer.byteLength(JSON.stringify(object)) > this.#maxObjectBytes) throw etcdTooLarge();
+  }
+
+  #remove(type: ResourceType, current: KubeObject): void {
+    const bucket = this.#bucket(type);
+    const key = objectKey(current.metadata.namespace, current.metadata.name!);
+    if (!bucket.delete(key)) return;
+    this.#byUid.delete(current.metadata.uid!);
+    this.#rv++;
+    const gone = structuredClone(current);
+    gone.metadata.resourceVersion = String(this.#rv);
+    this.#emit(type, 'DELETED', gone, current);
+    if (this.#isCrd(type)) this.registry.setCrdTypes(current.metadata.name!, []);
+    this.#scheduleGc();
+  }
+
+  #emit(type: ResourceType, eventType: WatchEventType, object: KubeObject, previous: KubeObject | undefined) {
+    const event: StoredEvent = {
+      rv: this.#rv,
+      type: eventType,
+      group: type.group,
+      resource: type.resource,
+      object,
+    };
+    if (previous) event.previous = previous;
+    this.#history.push(event);
+    while (this.#history.length > this.#historySize) this.#compactedRv = this.#history.shift()!.rv;
+    const ref = { group: type.group, version: type.version, resource: type.resource };
+    this.#deliver(() => {
+      for (const watcher of this.#watchers) watcher(event);
+      for (const listener of this.#listeners) {
+        try {
+          listener({ type: eventType, resource: ref, object: this.#present(type, object) });
+        } catch (error) {
+          // The change is committed; a failing subscriber must not make the writer believe otherwise.
+          const text = error instanceof Error ? error.message : String(error);
+          process.emitWarning(`emulator store subscriber failed: ${text}`);
+        }
+      }
+    });
+  }
+
+  /**
+   * Subscribers may write from inside a callback; queueing keeps every subscriber seeing changes in
+   * resourceVersion order instead of a nested change before the one that caused it.
+   */
+  #deliver(delivery: () => void): void {
+    this.#pendingDeliveries.push(delivery);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let next = this.#pendingDeliveries.shift(); next; next = this.#pendingDeliveries.shift()) next();
+    } finally {
+      this.#delivering = false;
+    }
+  }
+
+  #validateMeta(type: ResourceType, object: KubeObject): void {
+    const meta = object.metadata;
+    const causes: StatusCause[] = [];
+    const name = meta.name ?? '';
+    if (!name) {
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value: name or generateName is required',
+        field: 'metadata.name',
+      });
+    } else {
+      const isNamespace = type.group === '' && type.resource === 'namespaces';
+      const ok = isNamespace
+        ? DNS_LABEL.test(name) && name.length <= 63
+        : DNS_SUBDOMAIN.test(name) && name.length <= 253;
+      if (!ok) {
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${name}": ${isNamespace ? LABEL_MESSAGE : SUBDOMAIN_MESSAGE}`,
+          field: 'metadata.name',
+        });
+      }
+    }
+    if (type.namespaced && !meta.namespace) {
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'metadata.namespace' });
+    }
+    if (this.#isCrd(type)) causes.push(...this.#validateCrd(object));
+    if (causes.length > 0) throw invalid(kindLabel(type), type.group, name, causes);
+  }
+
+  #validateCrd(crd: KubeObject): StatusCause[] {
+    const spec = (crd.spec ?? {}) as {
+      group?: string;
+      names?: { plural?: string; kind?: string };
+      scope?: string;
+      versions?: Array<{ name?: string; storage?: boolean; schema?: { openAPIV3Schema?: unknown } }>;
+    };
+    const causes: StatusCause[] = [];
+    const required = (field: string) =>
+      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field });
+    if (!spec.group) required('spec.group');
+    if (!spec.names?.plural) required('spec.names.plural');
+    if (!spec.names?.kind) required('spec.names.kind');
+    if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
+      causes.push({
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"`,
+        field: 'spec.scope',
+      });
+    }
+    const versions = spec.versions ?? [];
+    if (versions.length === 0) required('spec.versions');
+    if (versions.filter((v) => v.storage).length !== 1 && versions.length > 0) {
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(versions.map((v) => v.name))}: must have exactly one version marked as storage version`,
+        field: 'spec.versions',
+      });
+    }
+    versions.forEach((v, i) => {
+      if (!v.schema?.openAPIV3Schema) {
+        causes.push({
+          reason: 'FieldValueRequired',
+          message: 'Required value: schemas are required',
+          field: `spec.versions[${i}].schema.openAPIV3Schema`,
+        });
+      }
+    });
+    const expected = `${spec.names?.plural ?? ''}.${spec.group ?? ''}`;
+    if (spec.group && spec.names?.plural && crd.metadata.name !== expected) {
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`,
+        field: 'metadata.name',
+      });
+    }
+    return causes;
+  }
+
+  #checkNamespaceOpen(type: ResourceType, namespace: string, name: string): void {
+    const ns = this.#bucket(NAMESPACE_REF).get(objectKey(undefined, namespace));
+    if (!ns) throw notFound('', 'namespaces', namespace);
+    if (ns.metadata.deletionTimestamp) {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${type.group === '' ? type.resource : `${type.resource}.${type.group}`} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        {
+          name,
+          group: type.group,
+          kind: type.resource,
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${namespace} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      );
+    }
+  }
+
+  /** Built-in kinds: the API server's defaulting, then the validation rules the emulator knows. */
+  #admitBuiltin(type: ResourceType, object: KubeObject, creating: boolean): void {
+    if (type.custom) return;
+    applyDefaults(type.group, type.resource, object, creating);
+    const causes = validateBuiltin(type.group, type.resource, object);
+    if (causes.length > 0) throw invalid(kindLabel(type), type.group, object.metadata.name ?? '', causes);
+  }
+
+  /** Custom resources: prune unknown fields, apply defaults and validate against the CRD schema. */
+  #admitCustom(type: ResourceType, object: KubeObject, _current: KubeObject | undefined): string[] {
+    if (!type.custom) return [];
+    const schema = type.custom.schema as StructuralSchema | undefined;
+    const pruned = pruneAndDefault(object as Record<string, unknown>, schema);
+    const { metadata: _meta, apiVersion: _a, kind: _k, ...body } = object;
+    const bodySchema: StructuralSchema = { ...schema };
+    if (bodySchema.properties) {
+      const { metadata: _mp, apiVersion: _ap, kind: _kp, ...rest } = bodySchema.properties;
+      bodySchema.properties = rest;
+    }
+    if (bodySchema.required) {
+      bodySchema.required = bodySchema.required.filter(
+        (r) => !['metadata', 'apiVersion', 'kind'].includes(r),
+      );
+    }
+    const causes = validateAgainstSchema(body, bodySchema);
+    if (causes.length > 0) throw invalid(kindLabel(type), type.group, object.metadata.name ?? '', causes);
+    return pruned;
+  }
+
+  /** Unknown fields the schema would prune, for `fieldValidation=Strict`. */
+  unknownFields(resource: ResourceRef, object: KubeObject): string[] {
+    const type = this.typeOf(resource);
+    if (!type.custom) return [];
+    return pruneAndDefault(
+      structuredClone(object) as Record<string, unknown>,
+      type.custom.schema as StructuralSchema,
+    );
+  }
+
+  #prepareCrd(crd: KubeObject): void {
+    const finalizers = crd.metadata.finalizers ?? [];
+    if (!finalizers.includes(CRD_CLEANUP_FINALIZER))
+      crd.metadata.finalizers = [...finalizers, CRD_CLEANUP_FINALIZER];
+    const spec = crd.spec as {
+      names: Record<string, unknown>;
+      versions: Array<{ name: string; storage?: boolean }>;
+    };
+    const names = { ...spec.names };
+    if (!names.singular) names.singular = String(names.kind).toLowerCase();
+    if (!names.listKind) names.listKind = `${String(names.kind)}List`;
+    crd.status = {
+      conditions: [],
+      acceptedNames: names,
+      storedVersions: [spec.versions.find((v) => v.storage)?.name ?? spec.versions[0]?.name],
+    };
+    this.#setCondition(crd, 'NamesAccepted', 'True', 'NoConflicts', 'no conflicts found');
+    this.#setCondition(
+      crd,
+      'Established',
+      'True',
+      'InitialNamesAccepted',
+      'the initial names have been accepted',
+    );
+  }
+
+  #setCondition(object: KubeObject, type: string, status: string, reason: string, message = ''): void {
+    const s = (object.status ?? {}) as { conditions?: Array<Record<string, unknown>> };
+    const conditions = (s.conditions ?? []).filter((c) => c.type !== type);
+    conditions.push({ type, status, lastTransitionTime: timestamp(), reason, message });
+    s.conditions = conditions;
+    object.status = s;
+  }
+
+  #registerCrd(crd: KubeObject): void {
+    if (crd.metadata.deletionTimestamp) return;
+    this.registry.setCrdTypes(crd.metadata.name!, typesFromCrd(crd));
+  }
+
+  #setFinalizers(type: ResourceType, current: KubeObject, finalizers: string[]): KubeObject {
+    const object = structuredClone(current);
+    if (finalizers.length > 0) object.metadata.finalizers = finalizers;
+    else delete object.metadata.finalizers;
+    if (
+      object.metadata.deletionTimestamp &&
+      finalizers.length === 0 &&
+      !this.#heldByNamespaceFinalizer(type, object)
+    ) {
+      this.#remove(type, current);
+      return object;
+    }
+    return this.#commit(type, 'MODIFIED', object, current);
+  }
+
+  #heldByNamespaceFinalizer(type: ResourceType, object: KubeObject): boolean {
+    if (type.group !== '' || type.resource !== 'namespaces') return false;
+    const finalizers = (object.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+    return finalizers.length > 0;
+  }
+
+  // ---------------------------------------------------------------- garbage collection
+
+  #scheduleGc(): void {
+    if (this.#gcScheduled) return;
+    this.#gcScheduled = true;
+    setImmediate(() => {
+      this.#gcScheduled = false;
+      for (let pass = 0; pass < 1000 && this.#gcPass(); pass++);
+    });
+  }
+
+  #typeFor(group: string, resource: string): ResourceType | undefined {
+    return this.registry.findAnyVersion(group, resource);
+  }
+
+  #all(): Array<{ type: ResourceType; object: KubeObject }> {
+    const out: Array<{ type: ResourceType; object: KubeObject }> = [];
+    for (const [key, bucket] of this.#objects) {
+      const [group, resource] = key.split('/') as [string, string];
+      const type = this.#typeFor(group, resource);
+      if (!type) continue;
+      for (const object of bucket.values()) out.push({ type, object });
+    }
+    return out;
+  }
+
+  #fresh(type: ResourceType, object: KubeObject): KubeObject | undefined {
+    return this.#bucket(type).get(objectKey(object.metadata.namespace, object.metadata.name!));
+  }
+
+  #dependentsOf(uid: string, all: Array<{ type: ResourceType; object: KubeObject }>) {
+    return all.filter(({ object }) => (object.metadata.ownerReferences ?? []).some((r) => r.uid === uid));
+  }
+
+  #ownerExists(ref: OwnerReference, dependent: KubeObject): boolean {
+    const location = this.#byUid.get(ref.uid);
+    if (!location) return false;
+    const owner = this.#objects.get(typeKey(location.group, location.resource))?.get(location.key);
+    if (!owner) return false;
+    // A namespaced owner only counts in its own namespace.
+    return (
+      owner.metadata.namespace === undefined || owner.metadata.namespace === dependent.metadata.namespace
+    );
+  }
+
+  /** One pass of the garbage collector and namespace/CRD cleanup; true when it changed something. */
+  #gcPass(): boolean {
+    const all = this.#all();
+    let changed = false;
+    const tryOp = (op: () => void) => {
+      try {
+        op();
+        changed = true;
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+      }
+    };
+    for (const { type, object: snapshot } of all) {
+      // Earlier steps of this pass may have changed or removed the object.
+      const object = this.#fresh(type, snapshot);
+      if (!object) continue;
+      const meta = object.metadata;
+      const current = () => this.#bucket(type).get(objectKey(meta.namespace, meta.name!));
+      if (meta.deletionTimestamp) {
+        const finalizers = meta.finalizers ?? [];
+        if (finalizers.includes(ORPHAN_FINALIZER)) {
+          for (const dep of this.#dependentsOf(meta.uid!, all)) {
+            const fresh = this.#fresh(dep.type, dep.object);
+            if (!fresh) continue;
+            const refs = (fresh.metadata.ownerReferences ?? []).filter((r) => r.uid !== meta.uid);
+            const updated = structuredClone(fresh);
+            if (refs.length > 0) updated.metadata.ownerReferences = refs;
+            else delete updated.metadata.ownerReferences;
+            tryOp(() => this.#commit(dep.type, 'MODIFIED', updated, fresh));
+          }
+          const now = current();
+          if (now) {
+            tryOp(() =>
+              this.#setFinalizers(
+                type,
+                now,
+                (now.metadata.finalizers ?? []).filter((f) => f !== ORPHAN_FINALIZER),
+              ),
+            );
+          }
+          continue;
+        }
+        if (finalizers.includes(FOREGROUND_FINALIZER)) {
+          const deps = this.#dependentsOf(meta.uid!, all);
+          for (const dep of deps) {
+            if (dep.object.metadata.deletionTimestamp) continue;
+            tryOp(() =>
+              this.deleteObject(dep.type, dep.object.metadata.namespace, dep.object.metadata.name!, {
+                propagationPolicy: 'Foreground',
+              }),
+            );
+          }
+          const blocking = deps.filter(({ object: d }) =>
+            (d.metadata.ownerReferences ?? []).some((r) => r.uid === meta.uid && r.blockOwnerDeletion),
+          );
+          const stillThere = blocking.filter(({ type: t, object: d }) =>
+            this.#bucket(t).has(objectKey(d.metadata.namespace, d.metadata.name!)),
+          );
+          const now = current();
+          if (stillThere.length === 0 && now) {
+            tryOp(() =>
+              this.#setFinalizers(
+                type,
+                now,
+                (now.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER),
+              ),
+            );
+          }
+          continue;
+        }
+        if (type.group === '' && type.resource === 'namespaces') {
+          changed = this.#cleanNamespace(object, all) || changed;
+          continue;
+        }
+        if (this.#isCrd(type) && finalizers.includes(CRD_CLEANUP_FINALIZER)) {
+          changed = this.#cleanCrd(object, all) || changed;
+          continue;
+        }
+        continue;
+      }
+      const refs = meta.ownerReferences ?? [];
+      if (refs.length === 0) continue;
+      const live = refs.filter((r) => this.#ownerExists(r, object));
+      if (live.length === refs.length) continue;
+      if (live.length === 0) {
+        tryOp(() => this.deleteObject(type, meta.namespace, meta.name!, { propagationPolicy: 'Background' }));
+      } else {
+        const fresh = this.#fresh(type, object);
+        if (!fresh) continue;
+        const updated = structuredClone(fresh);
+        updated.metadata.ownerReferences = (fresh.metadata.ownerReferences ?? []).filter((r) =>
+          this.#ownerExists(r, fresh),
+        );
+        tryOp(() => this.#commit(type, 'MODIFIED', updated, fresh));
+      }
+    }
+    return changed;
+  }
+
+  #cleanNamespace(ns: KubeObject, all: Array<{ type: ResourceType; object: KubeObject }>): boolean {
+    const name = ns.metadata.name!;
+    const contents = all.filter(({ type, object }) => type.namespaced && object.metadata.namespace === name);
+    let changed = false;
+    for (const { type, object } of contents) {
+      if (object.metadata.deletionTimestamp) continue;
+      this.deleteObject(type, name, object.metadata.name!, { propagationPolicy: 'Background' });
+      changed = true;
+    }
+    if (contents.length === 0) {
+      const updated = structuredClone(ns);
+      updated.spec = { ...(updated.spec as object), finalizers: [] };
+      if ((updated.metadata.finalizers ?? []).length === 0)
+        this.#remove(this.registry.resolve(NAMESPACE_REF), ns);
+      else this.#commit(this.registry.resolve(NAMESPACE_REF), 'MODIFIED', updated, ns);
+      changed = true;
+    }
+    return changed;
+  }
+
+  #cleanCrd(crd: KubeObject, all: Array<{ type: ResourceType; object: KubeObject }>): boolean {
+    const spec = crd.spec as { group: string; names: { plural: string } };
+    const instances = all.filter(
+      ({ type }) => type.group === spec.group && type.resource === spec.names.plural,
+    );
+    let changed = false;
+    for (const { type, object } of instances) {
+      if (object.metadata.deletionTimestamp) continue;
+      this.deleteObject(type, object.metadata.namespace, object.metadata.name!, {
+        propagationPolicy: 'Background',
+      });
+      changed = true;
+    }
+    if (instances.length === 0) {
+      const type = this.registry.resolve(CRD_REF);
+      this.#setFinalizers(
+        type,
+        crd,
+        (crd.metadata.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER),
+      );
+      changed = true;
+    }
+    return changed;
+  }
+}

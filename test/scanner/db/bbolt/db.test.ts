@@ -1,0 +1,305 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { type BoltBucket, BoltDb, BoltIoError } from '../../../../src/scanner/db/bbolt/index.ts';
+import { type BoltTree, BoltTreeBucket, writeBoltTree } from '../../../support/bbolt-writer.ts';
+
+let dir: string;
+let fileNo = 0;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bbolt-db-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function write(tree: BoltTree, options: Parameters<typeof writeBoltTree>[2] = {}) {
+  const path = join(dir, `f${fileNo++}.db`);
+  return writeBoltTree(path, tree, options);
+}
+
+function withDb<T>(path: string, fn: (db: BoltDb) => T, pageCacheBytes?: number): T {
+  const db = BoltDb.open(path, pageCacheBytes === undefined ? {} : { pageCacheBytes });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** A flat bucket of `n` keys with values of varying sizes, some large enough to need overflow pages. */
+function flatBucket(n: number, seed: number, bigEvery = 0, bigSize = 0): Map<string, Buffer> {
+  const m = new Map<string, Buffer>();
+  for (let i = 0; i < n; i++) {
+    const size = bigEvery > 0 && i % bigEvery === 0 ? bigSize : 10 + ((i * 7 + seed) % 90);
+    m.set(`k/${String(i).padStart(6, '0')}`, Buffer.alloc(size, (i + seed) % 251));
+  }
+  return m;
+}
+
+describe('BoltDb on files from the test bbolt writer', () => {
+  for (const pageSize of [1024, 4096, 16384, 65536]) {
+    it(`reads nested, inline, multi-level and overflowing buckets with ${pageSize}-byte pages`, () => {
+      const flat = flatBucket(3000, pageSize, 500, pageSize * 3 + 17);
+      const tree: BoltTree = {
+        flat,
+        empty: {},
+        emptyPaged: new BoltTreeBucket({}, { inline: false }),
+        outer: new BoltTreeBucket(
+          {
+            'a-value': 'plain',
+            inner: new BoltTreeBucket({ deep: { x: '1', y: '2' }, z: 'zz' }, { inline: false }),
+            tiny: { only: 'one' },
+          },
+          { inline: false },
+        ),
+      };
+      const summary = write(tree, { pageSize, txid: 7 });
+      assert.ok(summary.inlineBuckets > 0 && summary.overflowPages > 0);
+      withDb(summary.path, (db) => {
+        assert.equal(db.pageSize, pageSize);
+        assert.equal(db.txid, 7);
+        const root = db.root();
+        assert.deepEqual(
+          [...root.buckets()].map(([k]) => k.toString()),
+          ['empty', 'emptyPaged', 'flat', 'outer'],
+        );
+        const got = [...root.bucket('flat')!.entries()];
+        assert.deepEqual(
+          got.map((e) => e.key.toString()),
+          [...flat.keys()],
+        );
+        for (const e of got) assert.deepEqual(e.value, flat.get(e.key.toString()));
+        for (const [k, v] of flat) assert.deepEqual(root.bucket('flat')!.get(k), v);
+        assert.equal([...root.bucket('empty')!.entries()].length, 0);
+        assert.equal(root.bucket('empty')!.cursor().first(), undefined);
+        assert.equal(root.bucket('emptyPaged')!.cursor().seek('a'), undefined);
+        const outer = root.bucket('outer')!;
+        assert.deepEqual(
+          [...outer.entries()].map((e) => [e.key.toString(), e.value?.toString() ?? null]),
+          [
+            ['a-value', 'plain'],
+            ['inner', null],
+            ['tiny', null],
+          ],
+        );
+        assert.equal(outer.get('inner'), undefined);
+        assert.equal(outer.bucket('a-value'), undefined);
+        assert.deepEqual(
+          [...outer.buckets()].map(([k]) => k.toString()),
+          ['inner', 'tiny'],
+        );
+        const inner = outer.bucket('inner')!;
+        assert.equal(inner.get('z')?.toString(), 'zz');
+        assert.equal(inner.bucket('deep')!.rootPageId, undefined);
+        assert.equal(inner.bucket('deep')!.get('y')?.toString(), '2');
+        assert.equal(outer.bucket('tiny')!.get('only')?.toString(), 'one');
+        if (pageSize === 1024) assert.ok(db.pageLoadStats().branchPages > 1);
+      });
+    });
+  }
+
+  it('reads a tree three branch levels deep (1 KiB pages, 30 000 keys)', () => {
+    const flat = flatBucket(30_000, 3);
+    const summary = write({ flat }, { pageSize: 1024 });
+    assert.ok(summary.maxTreeHeight >= 4, `height ${summary.maxTreeHeight}`);
+    withDb(summary.path, (db) => {
+      const bucket = db.root().bucket('flat')!;
+      let n = 0;
+      for (const e of bucket.entries()) {
+        assert.deepEqual(e.value, flat.get(e.key.toString()));
+        n++;
+      }
+      assert.equal(n, flat.size);
+      assert.deepEqual(bucket.get('k/012345'), flat.get('k/012345'));
+      assert.deepEqual(
+        [...bucket.entries('k/0123')].map((e) => e.key.toString()),
+        [...flat.keys()].filter((k) => k.startsWith('k/0123')),
+      );
+    });
+  });
+
+  it('handles an empty database, a freelist that is not persisted, and UTF-8 string keys', () => {
+    const empty = write({}, { freelist: 'none' });
+    withDb(empty.path, (db) => {
+      assert.deepEqual([...db.root().entries()], []);
+      assert.equal(db.root().bucket('x'), undefined);
+    });
+    const utf8 = write({ bücher: { schlüssel: 'wert', ключ: 'значение' } });
+    withDb(utf8.path, (db) => {
+      const b = db.root().bucket('bücher')!;
+      assert.equal(b.get('ключ')?.toString(), 'значение');
+      assert.equal(b.get(Buffer.from('schlüssel'))?.toString(), 'wert');
+      assert.deepEqual(
+        [...b.entries('schl')].map((e) => e.key.toString()),
+        ['schlüssel'],
+      );
+    });
+  });
+
+  it('next() on a fresh cursor starts at the first entry', () => {
+    const summary = write({ b: { a: '1', b: '2' } });
+    withDb(summary.path, (db) => {
+      const c = db.root().bucket('b')!.cursor();
+      assert.equal(c.next()?.key.toString(), 'a');
+      assert.equal(c.next()?.key.toString(), 'b');
+      assert.equal(c.next(), undefined);
+      assert.equal(c.next(), undefined);
+    });
+  });
+});
+
+describe('page cache', () => {
+  let path: string;
+  let flat: Map<string, Buffer>;
+  before(() => {
+    flat = flatBucket(4000, 11, 97, 6000);
+    path = write({ flat }).path;
+  });
+
+  it('stays within a small byte budget, and Buffers returned before eviction stay intact', () => {
+    const budget = 64 * 1024;
+    withDb(
+      path,
+      (db) => {
+        const kept: [string, Buffer][] = [];
+        for (const e of db.root().bucket('flat')!.entries()) {
+          kept.push([e.key.toString(), e.value!]);
+          assert.ok(db.cacheStats().bytes <= budget);
+        }
+        const firstPass = db.cacheStats().misses;
+        // A second pass must reload evicted pages into fresh memory; values kept from the first pass stay intact.
+        for (const [k] of kept) db.root().bucket('flat')!.get(k);
+        assert.ok(db.cacheStats().misses > firstPass, 'pages were evicted and read again');
+        for (const [k, v] of kept) assert.deepEqual(v, flat.get(k));
+        const bytes = db.cacheStats().bytes;
+        assert.ok(bytes > budget / 2 && bytes <= budget, `${bytes} bytes cached`);
+      },
+      budget,
+    );
+  });
+
+  it('serves repeated lookups from the cache', () => {
+    withDb(path, (db) => {
+      const bucket = db.root().bucket('flat')!;
+      for (const k of flat.keys()) bucket.get(k);
+      const warm = db.cacheStats();
+      for (const k of flat.keys()) assert.ok(bucket.get(k));
+      const after = db.cacheStats();
+      assert.equal(after.misses, warm.misses);
+      assert.ok(after.hits >= warm.hits + flat.size);
+    });
+  });
+
+  it('works with the cache disabled', () => {
+    withDb(
+      path,
+      (db) => {
+        const bucket = db.root().bucket('flat')!;
+        assert.deepEqual(bucket.get('k/000100'), flat.get('k/000100'));
+        assert.deepEqual(bucket.get('k/000100'), flat.get('k/000100'));
+        const stats = db.cacheStats();
+        assert.equal(stats.hits, 0);
+        assert.equal(stats.bytes, 0);
+        assert.ok(stats.misses >= 4);
+      },
+      0,
+    );
+  });
+
+  it('rejects a negative budget', () => {
+    assert.throws(() => BoltDb.open(path, { pageCacheBytes: -1 }), RangeError);
+  });
+
+  it('keeps returned Buffers after close, and refuses further reads', () => {
+    const db = BoltDb.open(path);
+    const bucket = db.root().bucket('flat')!;
+    const value = bucket.get('k/000001')!;
+    db.close();
+    db.close();
+    assert.deepEqual(value, flat.get('k/000001'));
+    assert.throws(() => bucket.get('k/000002'), /closed/);
+  });
+});
+
+describe('opening files that are not databases', () => {
+  it('reports a missing file as BoltIoError with a hint to download the DB', () => {
+    assert.throws(
+      () => BoltDb.open(join(dir, 'missing.db')),
+      (error: unknown) =>
+        error instanceof BoltIoError && /ENOENT/.test(error.message) && /db update/.test(error.hint ?? ''),
+    );
+  });
+
+  it('reports a directory as BoltIoError', () => {
+    const sub = join(dir, 'a-directory');
+    mkdirSync(sub);
+    assert.throws(
+      () => BoltDb.open(sub),
+      (error: unknown) => error instanceof BoltIoError && /not a regular file/.test(error.message),
+    );
+  });
+});
+
+describe('agrees with a sorted-map model (property)', () => {
+  const keyArb = fc
+    .uint8Array({ minLength: 0, maxLength: 12 })
+    .map((k) => (k.length === 0 ? Uint8Array.of(0) : k));
+
+  it('get, seek, prefix iteration and full iteration match the model', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(keyArb, fc.uint8Array({ maxLength: 700 })), {
+          minLength: 0,
+          maxLength: 400,
+          selector: ([k]) => hex(k),
+        }),
+        fc.array(keyArb, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom(1024, 4096),
+        (pairs, probes, pageSize) => {
+          const model = pairs
+            .map(([k, v]) => [Buffer.from(k), Buffer.from(v)] as const)
+            .sort((a, b) => Buffer.compare(a[0], b[0]));
+          const tree = new Map<Uint8Array, Buffer>(model.map(([k, v]) => [k, v]));
+          const summary = write(
+            { b: new BoltTreeBucket(tree, { inline: pairs.length % 2 === 0 }) },
+            { pageSize },
+          );
+          try {
+            withDb(summary.path, (db) => {
+              const bucket: BoltBucket = db.root().bucket('b')!;
+              assert.deepEqual(
+                [...bucket.entries()].map((e) => [hex(e.key), hex(e.value!)]),
+                model.map(([k, v]) => [hex(k), hex(v)]),
+              );
+              const cursor = bucket.cursor();
+              for (const probe of [...probes, ...model.slice(0, 5).map(([k]) => k)]) {
+                const p = Buffer.from(probe);
+                const exact = model.find(([k]) => k.equals(p));
+                assert.equal(hex(bucket.get(p) ?? Buffer.alloc(0)), hex(exact?.[1] ?? Buffer.alloc(0)));
+                if (!exact) assert.equal(bucket.get(p), undefined);
+                const at = model.findIndex(([k]) => Buffer.compare(k, p) >= 0);
+                assert.equal(hex(cursor.seek(p)?.key ?? Buffer.alloc(0)), at < 0 ? '' : hex(model[at]![0]));
+                if (at >= 0)
+                  assert.equal(cursor.next()?.key.toString('hex'), model[at + 1]?.[0].toString('hex'));
+                const prefix = p.subarray(0, 1);
+                assert.deepEqual(
+                  [...bucket.entries(prefix)].map((e) => hex(e.key)),
+                  model.filter(([k]) => k.subarray(0, prefix.length).equals(prefix)).map(([k]) => hex(k)),
+                );
+              }
+            });
+          } finally {
+            rmSync(summary.path, { force: true });
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

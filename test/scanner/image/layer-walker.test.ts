@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { nodePackageAnalyzer } from '../../../src/scanner/analyzers/lang/node-pkg.ts';
+import { pythonPackageAnalyzer } from '../../../src/scanner/analyzers/lang/python-pkg.ts';
+import {
+  cleanPath,
+  LayerError,
+  walkLayer,
+  type LayerWarning,
+} from '../../../src/scanner/image/layer-walker.ts';
+
+const run = promisify(execFile);
+const analyzers = [nodePackageAnalyzer, pythonPackageAnalyzer];
+const packageJson = (name: string, version: string) => JSON.stringify({ name, version, license: 'MIT' });
+
+describe('layer walker', () => {
+  let scratch: string;
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'trivy-ts-layer-'));
+  });
+  after(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** A layer made by GNU tar from a directory tree, as image builders do. */
+  async function gnuTarLayer(
+    name: string,
+    files: Record<string, string>,
+    compress: string[] = [],
+  ): Promise<string> {
+    const root = join(scratch, `${name}.d`);
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), content);
+    }
+    const output = join(scratch, name);
+    await run('tar', ['-c', '-f', output, ...compress, '-C', root, '.']);
+    return output;
+  }
+
+  const tree = {
+    'usr/lib/node_modules/npm/package.json': packageJson('npm', '9.6.7'),
+    'app/node_modules/lodash/package.json': packageJson('lodash', '4.17.20'),
+    'usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA': 'Name: six\nVersion: 1.16.0\n',
+    'etc/hostname': 'nothing to analyze',
+  };
+
+  for (const [label, flags] of [
+    ['plain tar', []],
+    ['gzip', ['-z']],
+    ['zstd', ['--zstd']],
+  ] as const) {
+    it(`reads a ${label} layer written by GNU tar`, async () => {
+      const layer = await gnuTarLayer(`layer-${label}.tar`, tree, [...flags]);
+      const result = await walkLayer(createReadStream(layer), { analyzers, diffId: 'sha256:aa' });
+      const ids = result.Applications.flatMap((app) =>
+        app.Packages.map((pkg) => `${app.Type}:${pkg.ID}:${pkg.FilePath}`),
+      );
+      assert.deepEqual(ids.sort(), [
+        'node-pkg:lodash@4.17.20:app/node_modules/lodash/package.json',
+        'node-pkg:npm@9.6.7:usr/lib/node_modules/npm/package.json',
+        'python-pkg:six@1.16.0:usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA',
+      ]);
+      assert.equal(result.DiffID, 'sha256:aa');
+    });
+  }
+
+  it('records whiteouts and opaque directories without analyzing them', async () => {
+    const layer = await gnuTarLayer('whiteouts.tar', {
+      'app/node_modules/.wh.lodash': '',
+      'opt/cache/.wh..wh..opq': '',
+      '.wh.top-level-file': '',
+    });
+    const result = await walkLayer(createReadStream(layer), { analyzers, diffId: 'sha256:bb' });
+    assert.deepEqual(result.WhiteoutFiles.sort(), ['app/node_modules/lodash', 'top-level-file']);
+    assert.deepEqual(result.OpaqueDirs, ['opt/cache']);
+  });
+
+  it('skips hostile entries with a warning and goes on: traversal, absolute paths, links', async () => {
+    const pack = tar.pack();
+    pack.entry({ name: '../../etc/evil/package.json' }, packageJson('evil', '1.0.0'));
+    pack.entry({ name: '/abs/node_modules/abs/package.json' }, packageJson('abs', '1.0.0'));
+    pack.entry({ name: 'app/link/package.json', type: 'symlink', linkname: '/etc/shadow' });
+    pack.entry({ name: 'app/hard/package.json', type: 'link', linkname: '../../../etc/passwd' });
+    pack.entry({ name: 'app/loop', type: 'symlink', linkname: 'app/loop' });
+    pack.entry({ name: 'app/ok/package.json' }, packageJson('ok', '2.0.0'));
+    pack.finalize();
+    const warnings: LayerWarning[] = [];
+    const result = await walkLayer(Readable.from(pack as AsyncIterable<Buffer>), {
+      analyzers,
+      diffId: 'sha256:cc',
+      onWarning: (warning) => warnings.push(warning),
+    });
+    const ids = result.Applications.flatMap((app) => app.Packages.map((pkg) => `${pkg.ID} ${pkg.FilePath}`));
+    // An absolute path is relative to the image root, as a container runtime unpacks it.
+    assert.deepEqual(ids.sort(), [
+      'abs@1.0.0 abs/node_modules/abs/package.json',
+      'ok@2.0.0 app/ok/package.json',
+    ]);
+    assert.deepEqual(
+      warnings.map((warning) => warning.path),
+      ['../../etc/evil/package.json'],
+    );
+  });
+
+  it('reports a malformed file as a warning and keeps the rest', async () => {
+    const layer = await gnuTarLayer('malformed.tar', {
+      'a/package.json': '{"name": ',
+      'b/package.json': packageJson('b', '1.0.0'),
+    });
+    const warnings: LayerWarning[] = [];
+    const result = await walkLayer(createReadStream(layer), {
+      analyzers,
+      diffId: 'sha256:dd',
+      onWarning: (warning) => warnings.push(warning),
+    });
+    assert.deepEqual(
+      result.Applications.flatMap((app) => app.Packages.map((pkg) => pkg.ID)),
+      ['b@1.0.0'],
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]?.message ?? '', /node-pkg: a\/package.json: invalid JSON/);
+  });
+
+  it('fails with a LayerError on a truncated layer', async () => {
+    const layer = await gnuTarLayer('truncated.tar.gz', { ...tree, 'big/file.bin': 'x'.repeat(200_000) }, [
+      '-z',
+    ]);
+    await truncate(layer, Math.floor((await stat(layer)).size / 2));
+    await assert.rejects(walkLayer(createReadStream(layer), { analyzers, diffId: 'sha256:ee' }), LayerError);
+  });
+
+  it('stops a decompression bomb at the layer limit', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    await assert.rejects(
+      walkLayer(Readable.from([bomb]), {
+        analyzers,
+        diffId: 'sha256:ff',
+        limits: { maxLayerBytes: 8 * 1024 * 1024 },
+      }),
+      (error: unknown) => error instanceof LayerError && /decompression bomb/.test(error.hint ?? ''),
+    );
+  });
+
+  it('skips files over the analysis size limit', async () => {
+    const layer = await gnuTarLayer('large.tar', {
+      'big/package.json': ' '.repeat(4096) + packageJson('big', '1.0.0'),
+    });
+    const warnings: LayerWarning[] = [];
+    const result = await walkLayer(createReadStream(layer), {
+      analyzers,
+      diffId: 'sha256:11',
+      limits: { maxFileBytes: 1024 },
+      onWarning: (warning) => warnings.push(warning),
+    });
+    assert.equal(result.Applications.length, 0);
+    assert.match(warnings[0]?.message ?? '', /over the 1024-byte analysis limit/);
+  });
+
+  it('rejects data that is not a tar archive', async () => {
+    await assert.rejects(
+      walkLayer(Readable.from([Buffer.from(await readFile(new URL(import.meta.url)))]), {
+        analyzers,
+        diffId: 'sha256:22',
+      }),
+      LayerError,
+    );
+  });
+
+  it('cleans paths the way Trivy keys them', () => {
+    assert.equal(cleanPath('./usr//lib/../bin/x'), 'usr/bin/x');
+    assert.equal(cleanPath('/etc/os-release'), 'etc/os-release');
+    assert.equal(cleanPath('a/../../b'), undefined);
+    assert.equal(cleanPath('./'), '');
+  });
+});
