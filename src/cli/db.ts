@@ -6,6 +6,7 @@ import { dbUpdateCommand } from './db-update.ts';
 export function dbCommand(): Command {
   return new Command('db')
     .description('manage the vulnerability database (the Trivy DB, an OCI artifact)')
+    .configureHelp({ showGlobalOptions: true })
     .addCommand(dbUpdateCommand())
     .addCommand(dbInfoCommand());
 }

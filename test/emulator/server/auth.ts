@@ -173,3 +173,38 @@ export function forbidden(user: User, attrs: RequestAttributes): ApiError {
   if (attrs.name) details.name = attrs.name;
   return new ApiError(403, 'Forbidden', message, details);
 }
+
+/** What a SelfSubjectAccessReview asks about, as request attributes; 422 when it names neither kind. */
+export function accessReviewAttributes(review: KubeObject): RequestAttributes {
+  const spec = (review.spec ?? {}) as {
+    resourceAttributes?: Record<string, string>;
+    nonResourceAttributes?: { path?: string; verb?: string };
+  };
+  if (spec.resourceAttributes) {
+    const a = spec.resourceAttributes;
+    const attrs: RequestAttributes = { verb: a.verb ?? '', group: a.group ?? '', resource: a.resource ?? '' };
+    if (a.subresource) attrs.subresource = a.subresource;
+    if (a.namespace) attrs.namespace = a.namespace;
+    if (a.name) attrs.name = a.name;
+    return attrs;
+  }
+  if (spec.nonResourceAttributes) {
+    return { verb: spec.nonResourceAttributes.verb ?? '', path: spec.nonResourceAttributes.path ?? '' };
+  }
+  throw new ApiError(
+    422,
+    'Invalid',
+    'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    {},
+  );
+}
+
+export function accessReviewResult(review: KubeObject, allowed: boolean): KubeObject {
+  return {
+    kind: 'SelfSubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: undefined },
+    spec: review.spec,
+    status: allowed ? { allowed: true, reason: 'RBAC: allowed' } : { allowed: false },
+  };
+}

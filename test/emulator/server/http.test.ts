@@ -428,6 +428,25 @@ describe('API server over HTTP', () => {
     const wrong = await apiRequest(emulator, 'GET', `${pods}/duo/log?container=c`);
     assert.equal(wrong.json().message, 'container c is not valid for pod duo');
     assert.equal((await apiRequest(emulator, 'GET', `${pods}/ghost/log`)).status, 404);
+
+    // follow: what exists, then what is appended, until the container terminates.
+    const following = apiRequest(emulator, 'GET', `${pods}/solo/log?follow=true`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    written.set('default/solo/main', 'one\ntwo\nthree\nfour\n');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const pod = emulator.store.get({ group: '', version: 'v1', resource: 'pods' }, 'default', 'solo')!;
+    emulator.store.updateStatus(
+      { group: '', version: 'v1', resource: 'pods' },
+      {
+        ...pod,
+        status: {
+          phase: 'Succeeded',
+          containerStatuses: [{ name: 'main', state: { terminated: { exitCode: 0 } } }],
+        },
+      },
+    );
+    const followed = await following;
+    assert.equal(followed.text, 'one\ntwo\nthree\nfour\n');
   });
 
   it('creates through server-side apply when the object does not exist, and requires fieldManager', async () => {

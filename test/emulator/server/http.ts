@@ -29,6 +29,7 @@ import {
   unsupportedMediaType,
 } from './status.ts';
 import type { MemoryClusterStore } from './store.ts';
+import { servePodLog } from './pod-log.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
 import { applyScale, toScale } from './scale.ts';
 import { toTable } from './table.ts';
@@ -598,79 +599,20 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     });
   }
 
-  /** `kubectl logs`: the source's captured text, with the container checks and tail/limit options of the kubelet. */
   function handleLog(res: ServerResponse, r: ResourceRequest, query: URLSearchParams): void {
-    const pod = getExisting(r);
-    const containers = (
-      (pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []
-    ).map((c) => c.name);
-    const initContainers = (
-      (pod.spec as { initContainers?: Array<{ name: string }> } | undefined)?.initContainers ?? []
-    ).map((c) => c.name);
-    let container = query.get('container') ?? undefined;
-    if (container === undefined) {
-      if (containers.length !== 1) {
-        throw badRequest(
-          `a container name must be specified for pod ${r.name}, choose one of: [${containers.join(' ')}]` +
-            (initContainers.length > 0
-              ? ` or one of the init containers: [${initContainers.join(' ')}]`
-              : ''),
-        );
-      }
-      container = containers[0];
-    } else if (!containers.includes(container) && !initContainers.includes(container)) {
-      throw badRequest(`container ${container} is not valid for pod ${r.name}`);
-    }
-    let text = deps.podLogSource()?.read(r.namespace!, r.name!, container);
-    if (text === undefined) {
-      throw badRequest(`container "${container}" in pod "${r.name}" is waiting to start: ContainerCreating`);
-    }
-    const tail = query.get('tailLines');
-    if (tail !== null && Number.isInteger(Number(tail)) && Number(tail) >= 0) {
-      const lines = text.split('\n');
-      if (lines.at(-1) === '') lines.pop();
-      const kept = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
-      text = kept.length > 0 ? `${kept.join('\n')}\n` : '';
-    }
-    let body = Buffer.from(text, 'utf8');
-    const limit = query.get('limitBytes');
-    if (limit !== null && Number(limit) > 0) body = body.subarray(0, Number(limit));
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(body.length) });
-    res.end(body);
+    servePodLog(res, {
+      pod: getExisting(r),
+      query,
+      source: deps.podLogSource,
+      currentPod: () => store.get(refOf(r.type), r.namespace, r.name!),
+    });
   }
 
   /** SelfSubjectAccessReview (`kubectl auth can-i`): answered from RBAC for the caller, not stored. */
   async function handleAccessReview(req: IncomingMessage, res: ServerResponse, user: User) {
     const review = asObject(decodeBody(await readBody(req), req.headers['content-type'] ?? ''));
-    const spec = (review.spec ?? {}) as {
-      resourceAttributes?: Record<string, string>;
-      nonResourceAttributes?: { path?: string; verb?: string };
-    };
-    let attrs: RequestAttributes;
-    if (spec.resourceAttributes) {
-      const a = spec.resourceAttributes;
-      attrs = { verb: a.verb ?? '', group: a.group ?? '', resource: a.resource ?? '' };
-      if (a.subresource) attrs.subresource = a.subresource;
-      if (a.namespace) attrs.namespace = a.namespace;
-      if (a.name) attrs.name = a.name;
-    } else if (spec.nonResourceAttributes) {
-      attrs = { verb: spec.nonResourceAttributes.verb ?? '', path: spec.nonResourceAttributes.path ?? '' };
-    } else {
-      throw new ApiError(
-        422,
-        'Invalid',
-        'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
-        {},
-      );
-    }
-    const allowed = deps.authorizer.allows(user, attrs);
-    send(res, 201, {
-      kind: 'SelfSubjectAccessReview',
-      apiVersion: 'authorization.k8s.io/v1',
-      metadata: { creationTimestamp: null },
-      spec,
-      status: allowed ? { allowed: true, reason: 'RBAC: allowed' } : { allowed: false },
-    });
+    const attrs = accessReviewAttributes(review);
+    send(res, 201, accessReviewResult(review, deps.authorizer.allows(user, attrs)));
   }
 
   /** The `scale` subresource: an autoscaling/v1 Scale view that reads and writes the workload's replicas. */

@@ -68,22 +68,25 @@ function bucketKind(name: string, dataSource: DataSource | undefined): BucketKin
   return dataSource ? 'os' : 'other';
 }
 
+/** A bucket name, or an object standing for a group of buckets. */
+type Namespace = string | object;
+
 /**
  * A cost-bounded cache of recently used entries in two generations: hits in the old generation move to the young one,
  * and when the young one holds half the capacity it becomes the old one (the previous old one is dropped). Cheaper
- * than an exact LRU on every hit, and just as resistant to one-off scans. Keys are (namespace, name) pairs.
+ * than an exact LRU on every hit. Keys are (namespace, name) pairs.
  */
 class RecentlyUsed<V> {
   readonly #halfCapacity: number;
-  #young = new Map<string, Map<string, { value: V; cost: number }>>();
-  #old = new Map<string, Map<string, { value: V; cost: number }>>();
+  #young = new Map<Namespace, Map<string, { value: V; cost: number }>>();
+  #old = new Map<Namespace, Map<string, { value: V; cost: number }>>();
   #youngCost = 0;
 
   constructor(capacity: number) {
     this.#halfCapacity = capacity / 2;
   }
 
-  get(namespace: string, name: string): V | undefined {
+  get(namespace: Namespace, name: string): V | undefined {
     const young = this.#young.get(namespace)?.get(name);
     if (young !== undefined) return young.value;
     const old = this.#old.get(namespace)?.get(name);
@@ -92,11 +95,11 @@ class RecentlyUsed<V> {
     return old.value;
   }
 
-  set(namespace: string, name: string, value: V, cost = 1): void {
+  set(namespace: Namespace, name: string, value: V, cost = 1): void {
     this.#add(namespace, name, { value, cost });
   }
 
-  #add(namespace: string, name: string, entry: { value: V; cost: number }): void {
+  #add(namespace: Namespace, name: string, entry: { value: V; cost: number }): void {
     if (entry.cost > this.#halfCapacity) return;
     if (this.#youngCost + entry.cost > this.#halfCapacity) {
       this.#old = this.#young;
@@ -231,16 +234,15 @@ export class TrivyDb {
     const buckets = this.#languageBuckets.get(ecosystem);
     if (!buckets) return [];
     const name = normalizePackageName(ecosystem, pkgName);
-    // Namespaced by the ecosystem prefix (`npm::`), which no OS bucket name equals.
-    const namespace = `${ecosystem}::`;
-    let found = this.#advisoryLists.get(namespace, name);
+    // Cached under the ecosystem's bucket list (an object, so it can never collide with an OS bucket name).
+    let found = this.#advisoryLists.get(buckets, name);
     if (found === undefined) {
       const merged = new Map<string, Advisory>();
       for (const bucket of buckets) {
         this.#collect(bucket, name, (advisory) => merged.set(advisory.VulnerabilityID, advisory));
       }
       found = Object.freeze([...merged.values()]);
-      this.#advisoryLists.set(namespace, name, found, found.length + 1);
+      this.#advisoryLists.set(buckets, name, found, found.length + 1);
     }
     return found;
   }
