@@ -20,7 +20,7 @@ import {
 } from '../scanner/registry/credentials.ts';
 import { applyFilters, loadIgnoreFile, parseSeverities, unfixedStatuses } from '../scanner/report/filter.ts';
 import { formatJson } from '../scanner/report/json.ts';
-import { severities, type Report, type Severity, type VulnerabilityStatus } from '../scanner/report/model.ts';
+import { severities, vulnerabilityStatuses, type Report, type Severity } from '../scanner/report/model.ts';
 import { formatTable } from '../scanner/report/table.ts';
 import { analyzeImage } from '../scanner/scan/analyze-image.ts';
 import { buildImageReport } from '../scanner/scan/build-report.ts';
@@ -35,16 +35,6 @@ import { globalOptions, loggerFor, type GlobalOptions } from './global-options.t
 const scannerNames = ['vuln', 'secret'] as const;
 type ScannerName = (typeof scannerNames)[number];
 const formats = ['table', 'json'] as const;
-const statuses: VulnerabilityStatus[] = [
-  'unknown',
-  'not_affected',
-  'affected',
-  'fixed',
-  'under_investigation',
-  'will_not_fix',
-  'fix_deferred',
-  'end_of_life',
-];
 
 interface ImageOptions {
   input?: string;
@@ -98,7 +88,7 @@ export function imageCommand(): Command {
     .addOption(
       new Option('--ignore-unfixed', 'report only vulnerabilities that have a fixed version').default(false),
     )
-    .addOption(new Option('--ignore-status <list>', `statuses to drop: ${statuses.join(', ')}`))
+    .addOption(new Option('--ignore-status <list>', `statuses to drop: ${vulnerabilityStatuses.join(', ')}`))
     .addOption(
       new Option(
         '--ignorefile <path>',
@@ -186,7 +176,7 @@ async function scanImage(
   const pkgTypes = parseList(options.vulnType ?? options.pkgTypes, ['os', 'library'] as const, '--pkg-types');
   const selected = parseSeverities(options.severity);
   const ignoreStatuses = options.ignoreStatus
-    ? parseList(options.ignoreStatus, statuses, '--ignore-status')
+    ? parseList(options.ignoreStatus, vulnerabilityStatuses, '--ignore-status')
     : options.ignoreUnfixed
       ? unfixedStatuses
       : [];

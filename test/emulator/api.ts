@@ -89,7 +89,10 @@ export interface ClusterStore {
   update(resource: ResourceRef, object: KubeObject): KubeObject;
   /** The `/status` subresource: only status changes are kept. */
   updateStatus(resource: ResourceRef, object: KubeObject): KubeObject;
-  /** Honours finalizers, propagationPolicy and ownerReference garbage collection as a real API server does. */
+  /**
+   * Honours finalizers, propagationPolicy and ownerReference garbage collection as a real API server does
+   * (including its default: without a propagationPolicy, batch/v1 Jobs orphan their Pods).
+   */
   delete(resource: ResourceRef, namespace: string | undefined, name: string, options?: DeleteOptions): void;
   /** Every committed change, in resourceVersion order. Returns an unsubscribe function. */
   subscribe(listener: (event: StoreEvent) => void): () => void;

@@ -14,8 +14,7 @@ import type { EmulatorExtension, Faults, PodLogSource } from './api.ts';
 import { RbacAuthorizer, TokenAuthenticator } from './server/auth.ts';
 import { RequestFaults } from './server/faults.ts';
 import { createApiHandler } from './server/http.ts';
-import { createServingCertificate } from './server/tls.ts';
-import type { ServingCertificate } from './server/tls.ts';
+import { createServingCertificate, type ServingCertificate } from '../support/tls.ts';
 import { MemoryClusterStore } from './server/store.ts';
 import { WatchHub } from './server/watch.ts';
 

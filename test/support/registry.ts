@@ -2,9 +2,9 @@
  * Test-only registry infrastructure: Debian's `docker-registry` on 127.0.0.1, a pusher speaking the OCI
  * distribution push API, and a fault-injecting HTTP proxy (also usable as a token server) to put in front of it.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import {
   createServer,
   request as httpRequest,
@@ -16,10 +16,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
-
-const run = promisify(execFile);
 
 export interface RunningRegistry {
   /** `127.0.0.1:PORT` */
@@ -427,34 +424,4 @@ export function bearerTokenGate(options: {
   return { rule, tokenRequests };
 }
 
-/** A throw-away self-signed certificate for 127.0.0.1, made with the `openssl` CLI. */
-export async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'trivy-ts-tls-'));
-  try {
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    return {
-      key: await readFile(join(dir, 'key.pem'), 'utf8'),
-      cert: await readFile(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+export { createServingCertificate as selfSignedCertificate } from './tls.ts';

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserFacingError } from '../../util/errors.ts';
 import type { DetectedVulnerability, Result, Severity, VulnerabilityStatus } from './model.ts';
-import { severities } from './model.ts';
+import { severities, vulnerabilityStatuses } from './model.ts';
 
 /** One suppression from `.trivyignore` / `.trivyignore.yaml`. */
 export interface IgnoreRule {
@@ -33,15 +33,9 @@ export interface FilterOptions {
 export class IgnoreFileError extends UserFacingError {}
 
 /** Every status except `fixed`: what `--ignore-unfixed` means. */
-export const unfixedStatuses: readonly VulnerabilityStatus[] = [
-  'unknown',
-  'not_affected',
-  'affected',
-  'under_investigation',
-  'will_not_fix',
-  'fix_deferred',
-  'end_of_life',
-];
+export const unfixedStatuses: readonly VulnerabilityStatus[] = vulnerabilityStatuses.filter(
+  (status) => status !== 'fixed',
+);
 
 /** Parses `--severity CRITICAL,HIGH` (case-insensitive), refusing unknown names. */
 export function parseSeverities(text: string): Severity[] {

@@ -5,6 +5,7 @@
  */
 import type { LayerRef, OperatingSystem, Package, PackageIdentifier } from '../inventory.ts';
 import type { SecretFinding } from '../secrets/types.ts';
+import { ADVISORY_STATUSES, type AdvisoryStatus } from '../db/trivy-db/schema.ts';
 
 export const severities = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof severities)[number];
@@ -14,15 +15,9 @@ export type ArtifactType = 'container_image' | 'filesystem' | 'repository' | 'cy
 export type ResultClass =
   'os-pkgs' | 'lang-pkgs' | 'config' | 'secret' | 'license' | 'license-file' | 'custom';
 
-export type VulnerabilityStatus =
-  | 'unknown'
-  | 'not_affected'
-  | 'affected'
-  | 'fixed'
-  | 'under_investigation'
-  | 'will_not_fix'
-  | 'fix_deferred'
-  | 'end_of_life';
+/** Statuses as Trivy writes them in reports (the DB stores their index). */
+export const vulnerabilityStatuses = ADVISORY_STATUSES;
+export type VulnerabilityStatus = AdvisoryStatus;
 
 export interface Cvss {
   V2Vector?: string;

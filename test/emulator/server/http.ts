@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { DeleteOptions, KubeObject, PodLogSource, ResourceRef } from '../api.ts';
-import { forbidden, isPublicPath } from './auth.ts';
+import { accessReviewAttributes, accessReviewResult, forbidden, isPublicPath } from './auth.ts';
 import type { RequestAttributes, User, RbacAuthorizer, TokenAuthenticator } from './auth.ts';
 import {
   SERVER_VERSION,

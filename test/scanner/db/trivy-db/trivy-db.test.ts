@@ -114,20 +114,22 @@ describe('TrivyDb', () => {
   });
 
   it('gives the same answers with the advisory cache off or tiny (eviction keeps results right)', () => {
-    const queries: [string, string][] = [
-      ['debian 12', 'openssl'],
-      ['debian 12', 'glibc'],
-      ['ubuntu 22.04', 'glibc'],
-      ['alpine 3.19', 'busybox'],
-      ['debian 12', 'missing'],
+    const queries: ((target: TrivyDb) => readonly unknown[])[] = [
+      (target) => target.advisories('debian 12', 'openssl'),
+      (target) => target.advisories('debian 12', 'glibc'),
+      (target) => target.languageAdvisories('npm', 'lodash'),
+      (target) => target.advisories('ubuntu 22.04', 'glibc'),
+      (target) => target.languageAdvisories('pip', 'jinja2'),
+      (target) => target.advisories('alpine 3.19', 'busybox'),
+      (target) => target.advisories('debian 12', 'missing'),
     ];
-    const expected = queries.map(([bucket, pkg]) => db.advisories(bucket, pkg));
+    const expected = queries.map((query) => query(db));
     for (const advisoryCacheSize of [0, 4]) {
       const other = TrivyDb.open(cacheDir, { advisoryCacheSize, vulnerabilityCacheSize: advisoryCacheSize });
       try {
         for (let round = 0; round < 3; round++) {
           assert.deepEqual(
-            queries.map(([bucket, pkg]) => other.advisories(bucket, pkg)),
+            queries.map((query) => query(other)),
             expected,
           );
           assert.equal(other.vulnerability('CVE-2023-4911')?.CweIDs?.[0], 'CWE-787');

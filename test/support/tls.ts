@@ -12,8 +12,8 @@ export interface ServingCertificate {
 }
 
 /**
- * A throwaway self-signed certificate for 127.0.0.1. TLS is not optional: client-go (kubectl) only sends
- * bearer tokens over TLS, so without it every request would be anonymous. Needs the `openssl` CLI.
+ * Test-only: a throwaway self-signed certificate for 127.0.0.1 and localhost, made with the `openssl` CLI. Used by
+ * the Kubernetes API emulator (client-go only sends bearer tokens over TLS) and the HTTPS registry proxy.
  */
 export async function createServingCertificate(): Promise<ServingCertificate> {
   const dir = await mkdtemp(join(tmpdir(), 'kube-emulator-tls-'));
@@ -35,7 +35,7 @@ export async function createServingCertificate(): Promise<ServingCertificate> {
       '-days',
       '30',
       '-subj',
-      '/CN=kube-emulator',
+      '/CN=127.0.0.1',
       '-addext',
       'subjectAltName=IP:127.0.0.1,DNS:localhost',
       '-addext',
