@@ -301,14 +301,14 @@ function renderTable(rows: Row[]): string {
   const width = (key: keyof Row) => Math.max(...all.map((row) => row[key].length));
   const line = (row: Row) =>
     `| ${row.metric.padEnd(width('metric'))} | ${row.value.padEnd(width('value'))} | ${row.target.padEnd(width('target'))} | ${row.verdict.padEnd(width('verdict'))} |`;
-  const rule = `|${'-'.repeat(width('metric') + 2)}|${'-'.repeat(width('value') + 2)}|${'-'.repeat(width('target') + 2)}|${'-'.repeat(width('verdict') + 2)}|`;
+  const rule = `| ${'-'.repeat(width('metric'))} | ${'-'.repeat(width('value'))} | ${'-'.repeat(width('target'))} | ${'-'.repeat(width('verdict'))} |`;
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
 function writeDocs(section: string): void {
   const start = '<!-- trivy-db-bench:start -->';
   const end = '<!-- trivy-db-bench:end -->';
-  const block = `${start}\n${section.trim()}\n${end}`;
+  const block = `${start}\n\n${section.trim()}\n\n${end}`;
   let text = existsSync(DOCS_PATH) ? readFileSync(DOCS_PATH, 'utf8') : '# Benchmarks\n';
   const from = text.indexOf(start);
   const to = text.indexOf(end);
@@ -485,7 +485,8 @@ ${table}
     much of the gap to the floor.
   - Peak RSS is mostly garbage V8 has not collected yet, not live data: after a forced GC at the end of the query the
     live heap is a few MiB plus the page cache. The baseline (Node with its TypeScript loader and our modules, DB
-    open) is most of what remains under the low-memory flags.
+    open) is most of what remains under the low-memory flags. Smaller heaps make V8 collect far more often, so
+    the memory-bounded runs are slower (and their wall time suffers most from a loaded machine).
 `);
   console.log(`wrote ${DOCS_PATH}`);
 }

@@ -62,7 +62,7 @@ async function writeFilled(path: string, size: number, chunk: Buffer, random: bo
   const handle = await open(path, 'w');
   try {
     if (!random) chunk.fill(0);
-    for (let written = 0; written < size; ) {
+    for (let written = 0; written < size;) {
       const length = Math.min(chunk.length, size - written);
       if (random) randomFillSync(chunk, 0, length);
       await handle.write(chunk, 0, length);
@@ -98,7 +98,8 @@ export async function manifestLayers(
 ): Promise<ManifestLayer[]> {
   const response = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, {
     headers: {
-      accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+      accept:
+        'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
     },
   });
   if (!response.ok) throw new Error(`manifest of ${repository}:${tag}: HTTP ${response.status}`);

@@ -29,7 +29,10 @@ const MIB = 1024 * 1024;
 const LARGE_SHAPE = { layers: 4, zeroBytesPerLayer: 448 * MIB, randomBytesPerLayer: 64 * MIB };
 
 const { values: flags } = parseArgs({
-  options: { 'no-docs': { type: 'boolean', default: false }, 'skip-large': { type: 'boolean', default: false } },
+  options: {
+    'no-docs': { type: 'boolean', default: false },
+    'skip-large': { type: 'boolean', default: false },
+  },
 });
 
 interface Row {
@@ -47,6 +50,7 @@ const row = (metric: string, result: string, target = '-', pass?: boolean) => {
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
+const minCpu = (runs: Measured[]) => Math.min(...runs.map((run) => run.cpuMs));
 const runsText = (runs: Measured[]) => runs.map((run) => (run.ms / 1000).toFixed(2)).join(' / ');
 
 const loadAtStart = loadavg();
@@ -87,30 +91,42 @@ try {
       `set -o pipefail; curl -sf ${registry.url}/v2/${repository}/blobs/${digest} | gzip -dc | tar -t > /dev/null`,
     ]);
   const floor = await bestOf(RUNS, () => floorOf(debianLayer.digest, 'bench/debian'));
-  row('(a) floor: curl | gzip -dc | tar -t (best of 3)', `${seconds(floor.best.ms)} (${runsText(floor.runs)})`);
+  row(
+    '(a) floor: curl \\| gzip -dc \\| tar -t (best of 3)',
+    `${seconds(floor.best.ms)} (${runsText(floor.runs)})`,
+  );
 
   const cold = await bestOf(RUNS, () => scan(debianRef), freshLayerCache);
   const ratio = cold.best.ms / floor.best.ms;
+  row('(b) first scan, empty layer cache (best of 3)', `${seconds(cold.best.ms)} (${runsText(cold.runs)})`);
+  row('(b)/(a), wall time', `${ratio.toFixed(2)}×`, '≤ 1.3×', ratio <= 1.3);
+  const floorCpu = minCpu(floor.runs);
+  const coldCpu = minCpu(cold.runs);
   row(
-    '(b) first scan, empty layer cache (best of 3)',
-    `${seconds(cold.best.ms)} (${runsText(cold.runs)})`,
+    '(b)/(a), CPU time (user+sys, least of 3 each)',
+    `${seconds(coldCpu)} / ${seconds(floorCpu)} = ${(coldCpu / floorCpu).toFixed(2)}×`,
   );
-  row('(b)/(a)', `${ratio.toFixed(2)}×`, '≤ 1.3×', ratio <= 1.3);
   const coldPeak = Math.max(...cold.runs.map((run) => run.peakRssMib));
   row('(d) peak RSS of the first scan (max of 3)', mib(coldPeak), '≤ 200 MiB', coldPeak <= 200);
 
   const warm = await bestOf(RUNS, () => scan(debianRef));
   const startup = await bestOf(RUNS, () => measure(TRIVY_TS, ['--version']));
-  row('(c) second scan, warm layer cache (best of 3)', `${seconds(warm.best.ms)} (${runsText(warm.runs)})`);
+  row(
+    '(c) second scan, warm layer cache (best of 3)',
+    `${seconds(warm.best.ms)} (${runsText(warm.runs)}); CPU ${seconds(minCpu(warm.runs))}`,
+  );
   const reportFile = join(scratch, 'debian-report.json');
   await measure(TRIVY_TS, scanArgs(debianRef, reportFile));
   const detection = timeReportDetection(cacheDir, reportFile);
   row('    of which: detection of its packages (in-process, cold DB)', `${detection.toFixed(0)} ms`);
-  row('    of which: Node + CLI start (`trivy-ts --version`)', seconds(startup.best.ms));
+  row(
+    '    of which: Node + CLI start (`trivy-ts --version`, best of 3)',
+    `${seconds(startup.best.ms)}; CPU ${seconds(minCpu(startup.runs))}`,
+  );
   const warmWithoutDetection = warm.best.ms - detection;
   row(
     '(c) second scan minus detection',
-    seconds(warmWithoutDetection / 1),
+    seconds(warmWithoutDetection),
     '≤ 0.3 s',
     warmWithoutDetection <= 300,
   );
@@ -124,7 +140,12 @@ try {
   if (!flags['skip-large']) {
     console.log('building the ~2 GiB image…');
     const started = performance.now();
-    const large = await largeImage(join(scratch, 'large-layout'), 'large', join(scratch, 'large-files'), LARGE_SHAPE);
+    const large = await largeImage(
+      join(scratch, 'large-layout'),
+      'large',
+      join(scratch, 'large-files'),
+      LARGE_SHAPE,
+    );
     const largeRef = `${registry.host}/bench/large:2g`;
     await pushImage(large.reference, largeRef);
     const generation = performance.now() - started;
@@ -155,10 +176,11 @@ try {
   console.log('detection against the synthetic DB…');
   const synthetic = detectSyntheticPackages(join(REPO, '.cache', 'bench'), 1000);
   row(
-    `(f) detection of 1,000 packages, synthetic DB (${(synthetic.dbBytes / MIB).toFixed(0)} MiB), warm (median of ${synthetic.warmRuns.length})`,
-    `${synthetic.warmMedianMs.toFixed(1)} ms (cold first run ${synthetic.coldMs.toFixed(0)} ms; ${synthetic.vulnerabilities} findings)`,
+    `(f) detection of 1,000 packages, synthetic DB (${(synthetic.dbBytes / MIB).toFixed(0)} MiB), warm, median CPU time of ${synthetic.warmRuns.length} runs`,
+    `${synthetic.warmMedianCpuMs.toFixed(1)} ms (wall: best ${synthetic.warmBestMs.toFixed(1)} ms, median ` +
+      `${synthetic.warmMedianMs.toFixed(1)} ms; cold first run ${synthetic.coldMs.toFixed(0)} ms; ${synthetic.vulnerabilities} findings)`,
     '≤ 100 ms',
-    synthetic.warmMedianMs <= 100,
+    synthetic.warmMedianCpuMs <= 100,
   );
 } finally {
   await registry.stop();
@@ -190,9 +212,9 @@ function writeDocs(tableText: string): void {
     'Reproduce: `node_modules/.bin/node bench/image-scan.bench.ts` (or `npm run bench -- image-scan`); needs `umoci`,',
     '`skopeo`, `docker-registry`, `debootstrap` (first run only), `curl` and GNU `time`. Scans run',
     '`bin/trivy-ts image <registry>/<repo>:<tag> --insecure --skip-db-update --cache-dir X --format json --output /dev/null`',
-    'against Debian\'s docker-registry on 127.0.0.1; the floor is',
+    "against Debian's docker-registry on 127.0.0.1; the floor is",
     '`curl -s <registry>/v2/<repo>/blobs/<layer digest> | gzip -dc | tar -t > /dev/null`. Wall times are best of 3',
-    '(each first scan with an emptied layer cache); peak RSS is GNU time\'s maximum resident set of the scan process.',
+    "(each first scan with an emptied layer cache); peak RSS is GNU time's maximum resident set of the scan process.",
     '',
     `Run of ${new Date().toISOString().slice(0, 10)} on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} vCPU, ` +
       `${(totalmem() / MIB / 1024).toFixed(1)} GiB RAM, Node ${process.version}. Load average ${load(loadAtStart)} at ` +

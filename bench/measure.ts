@@ -8,6 +8,8 @@ export interface Measured {
   ms: number;
   /** Peak resident set of the command (GNU time's %M: the largest process of the tree), in MiB. */
   peakRssMib: number;
+  /** User + system CPU time of the command and its children, in ms: less sensitive to a busy machine than wall time. */
+  cpuMs: number;
   stderr: string;
 }
 
@@ -25,7 +27,7 @@ export async function measure(
   try {
     const started = performance.now();
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], {
+      const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: options.env ?? process.env,
       });
@@ -38,8 +40,12 @@ export async function measure(
     });
     const ms = performance.now() - started;
     if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`);
-    const kib = Number((await readFile(timeFile, 'utf8')).trim().split('\n').pop());
-    return { ms, peakRssMib: kib / 1024, stderr };
+    const [kib = NaN, user = NaN, system = NaN] = (
+      (await readFile(timeFile, 'utf8')).trim().split('\n').pop() ?? ''
+    )
+      .split(' ')
+      .map(Number);
+    return { ms, peakRssMib: kib / 1024, cpuMs: (user + system) * 1000, stderr };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

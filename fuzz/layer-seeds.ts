@@ -11,10 +11,16 @@ export interface LayerSeeds {
   zstd: Buffer;
 }
 
-type Entry = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; body?: string; linkname?: string };
+type Entry = {
+  name: string;
+  type?: 'file' | 'directory' | 'symlink' | 'link';
+  body?: string;
+  linkname?: string;
+};
 
 const entries: Entry[] = [
   { name: 'etc/', type: 'directory' },
+  { name: 'etc/debian_version', body: '12.5\n' },
   { name: 'etc/os-release', body: 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n' },
   {
     name: 'var/lib/dpkg/status',
@@ -37,17 +43,16 @@ export async function layerSeeds(): Promise<LayerSeeds> {
   const pack = tar.pack();
   for (const entry of entries) {
     const body = entry.body === undefined ? undefined : Buffer.from(entry.body);
-    pack.entry(
-      {
-        name: entry.name,
-        type: entry.type ?? 'file',
-        mode: 0o644,
-        mtime: new Date(0),
-        ...(entry.linkname ? { linkname: entry.linkname } : {}),
-        ...(body ? { size: body.length } : {}),
-      },
-      body,
-    );
+    const header = {
+      name: entry.name,
+      type: entry.type ?? 'file',
+      mode: 0o644,
+      mtime: new Date(0),
+      ...(entry.linkname ? { linkname: entry.linkname } : {}),
+      ...(body ? { size: body.length } : {}),
+    } as const;
+    if (body) pack.entry(header, body);
+    else pack.entry(header);
   }
   pack.finalize();
   const chunks: Buffer[] = [];

@@ -56,7 +56,10 @@ function describeError(error: unknown): string {
 async function withinTime<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer after ${maxMillisPerInput} ms`)), maxMillisPerInput);
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer after ${maxMillisPerInput} ms`)),
+      maxMillisPerInput,
+    );
   });
   try {
     return await Promise.race([work, timeout]);
@@ -116,7 +119,13 @@ export async function checkLayer(input: Buffer, secrets: SecretScanner): Promise
 async function layerWalkerTarget(): Promise<ParserTarget> {
   const seeds = await layerSeeds();
   const secrets = new SecretScanner();
-  const seedTar: FuzzTarget = { name: 'tar', analyzer: jarAnalyzer, path: '', seeds: [seeds.tar], text: false };
+  const seedTar: FuzzTarget = {
+    name: 'tar',
+    analyzer: jarAnalyzer,
+    path: '',
+    seeds: [seeds.tar],
+    text: false,
+  };
   const seedCompressed: FuzzTarget = { ...seedTar, seeds: [seeds.gzip, seeds.zstd] };
   // Mostly: edit the tar, then compress it, so the tar parser (not the decompressor's checksum) meets the damage.
   const editedThenCompressed = fc
@@ -250,7 +259,12 @@ function rustSeeds(): Buffer[] {
     ],
   };
   const data = deflateSync(JSON.stringify(audit));
-  return [buildElf64([{ name: '.dep-v0', data }, { name: '.text', data: Buffer.alloc(32, 0x90) }]).image];
+  return [
+    buildElf64([
+      { name: '.dep-v0', data },
+      { name: '.text', data: Buffer.alloc(32, 0x90) },
+    ]).image,
+  ];
 }
 
 /** Every target, in a stable order; `scratchFile` is where the tar-index target writes each input. */
@@ -296,7 +310,13 @@ export async function parserTargets(scratchFile: string): Promise<ParserTarget[]
           return `readGoBuildInfo threw ${describeError(error)}`;
         }
         return checkInput(
-          { name: 'go buildinfo', analyzer: goBinaryAnalyzer, path: 'usr/local/bin/app', seeds: [], text: false },
+          {
+            name: 'go buildinfo',
+            analyzer: goBinaryAnalyzer,
+            path: 'usr/local/bin/app',
+            seeds: [],
+            text: false,
+          },
           input,
           maxMillisPerInput,
         );

@@ -22,6 +22,9 @@ import { applyFilters, loadIgnoreFile, parseSeverities, unfixedStatuses } from '
 import { formatJson } from '../scanner/report/json.ts';
 import { severities, vulnerabilityStatuses, type Report, type Severity } from '../scanner/report/model.ts';
 import { formatTable } from '../scanner/report/table.ts';
+import { formatSarif } from '../scanner/report/sarif.ts';
+import { formatCycloneDx } from '../scanner/report/cyclonedx.ts';
+import { formatSpdxJson } from '../scanner/report/spdx.ts';
 import { analyzeImage } from '../scanner/scan/analyze-image.ts';
 import { buildImageReport } from '../scanner/scan/build-report.ts';
 import { loadSecretConfig } from '../scanner/secrets/config.ts';
@@ -34,7 +37,9 @@ import { globalOptions, loggerFor, type GlobalOptions } from './global-options.t
 
 const scannerNames = ['vuln', 'secret'] as const;
 type ScannerName = (typeof scannerNames)[number];
-const formats = ['table', 'json'] as const;
+const formats = ['table', 'json', 'sarif', 'cyclonedx', 'spdx-json'] as const;
+/** SBOM formats list packages; they scan for vulnerabilities only when `--scanners` is given explicitly (as Trivy). */
+const sbomFormats: readonly string[] = ['cyclonedx', 'spdx-json'];
 
 interface ImageOptions {
   input?: string;
@@ -154,7 +159,8 @@ export function imageCommand(): Command {
     .action(async (imageName: string | undefined, options: ImageOptions, command: Command) => {
       const globals = globalOptions(command);
       const logger = loggerFor(globals);
-      process.exitCode = await scanImage(imageName, options, globals, logger);
+      const scannersGiven = command.getOptionValueSource('scanners') !== 'default';
+      process.exitCode = await scanImage(imageName, options, globals, logger, scannersGiven);
     });
 }
 
@@ -163,6 +169,7 @@ async function scanImage(
   options: ImageOptions,
   globals: GlobalOptions,
   logger: Logger,
+  scannersGiven: boolean,
 ): Promise<number> {
   if ((name === undefined) === (options.input === undefined)) {
     throw new UserFacingError(
@@ -172,7 +179,8 @@ async function scanImage(
       },
     );
   }
-  const scanners = parseList(options.scanners, scannerNames, '--scanners');
+  const sbom = sbomFormats.includes(options.format);
+  const scanners = sbom && !scannersGiven ? [] : parseList(options.scanners, scannerNames, '--scanners');
   const pkgTypes = parseList(options.vulnType ?? options.pkgTypes, ['os', 'library'] as const, '--pkg-types');
   const selected = parseSeverities(options.severity);
   const ignoreStatuses = options.ignoreStatus
@@ -258,7 +266,7 @@ async function scanImage(
       analysis,
       ...(detection.os ? { os: detection.os } : {}),
       packageResults: detection.results,
-      listAllPackages: options.listAllPkgs,
+      listAllPackages: options.listAllPkgs || sbom,
       includeSecrets: scanners.includes('secret'),
     });
     report.Results = applyFilters(report.Results ?? [], { severities: selected, ignoreStatuses, ignore });
@@ -289,10 +297,20 @@ async function writeReport(
   scanners: ScannerName[],
 ): Promise<void> {
   const toTerminal = options.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const text =
-    options.format === 'json'
-      ? formatJson(report)
-      : formatTable(report, { severities: selected, scanners, color: toTerminal });
+  const text = (() => {
+    switch (options.format) {
+      case 'json':
+        return formatJson(report);
+      case 'sarif':
+        return formatSarif(report);
+      case 'cyclonedx':
+        return formatCycloneDx(report, { includeVulnerabilities: scanners.includes('vuln') });
+      case 'spdx-json':
+        return formatSpdxJson(report);
+      default:
+        return formatTable(report, { severities: selected, scanners, color: toTerminal });
+    }
+  })();
   if (options.output) await writeFile(options.output, text);
   else process.stdout.write(text);
 }

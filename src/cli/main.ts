@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, UserFacingError } from '../util/errors.ts';
 import { trivyTsVersion } from '../util/version.ts';
 import { addGlobalOptions } from './global-options.ts';
+import { configCommand } from './config.ts';
 import { dbCommand } from './db.ts';
 import { imageCommand } from './image.ts';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: true });
   addGlobalOptions(program);
+  program.addCommand(configCommand());
   program.addCommand(dbCommand());
   program.addCommand(imageCommand());
   return program;

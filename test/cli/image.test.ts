@@ -299,6 +299,53 @@ describe('trivy-ts image (umoci image, fixture DB, real registry)', () => {
     assert.equal(report.Results?.length, 3);
   });
 
+  it('writes SARIF, and CycloneDX/SPDX SBOMs that list packages and add vulnerabilities only when asked', async () => {
+    const scan = async (extra: string[]) => {
+      const run = await trivyTs([
+        'image',
+        '--input',
+        `${layout}:app`,
+        '--cache-dir',
+        cacheDir,
+        '--skip-db-update',
+        ...extra,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      return JSON.parse(run.stdout) as Record<string, unknown>;
+    };
+    const sarif = (await scan(['--format', 'sarif'])) as {
+      version: string;
+      runs: { results: { ruleId: string }[] }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    assert.deepEqual(sarif.runs[0]?.results.map((result) => result.ruleId).sort(), [
+      'CVE-2021-23337',
+      'CVE-2022-3715',
+      'CVE-2024-5535',
+      'github-pat',
+    ]);
+    const bom = (await scan(['--format', 'cyclonedx'])) as {
+      components: { name: string }[];
+      vulnerabilities?: unknown[];
+    };
+    assert.ok(bom.components.some((component) => component.name === 'lodash'));
+    assert.equal(bom.vulnerabilities, undefined);
+    const bomWithVulns = (await scan(['--format', 'cyclonedx', '--scanners', 'vuln'])) as {
+      vulnerabilities?: { id: string }[];
+    };
+    assert.deepEqual(bomWithVulns.vulnerabilities?.map((v) => v.id).sort(), [
+      'CVE-2021-23337',
+      'CVE-2022-3715',
+      'CVE-2024-5535',
+    ]);
+    const spdx = (await scan(['--format', 'spdx-json'])) as {
+      spdxVersion: string;
+      packages: { name: string }[];
+    };
+    assert.equal(spdx.spdxVersion, 'SPDX-2.3');
+    assert.ok(spdx.packages.some((pkg) => pkg.name === 'libssl3'));
+  });
+
   it('explains what is wrong with bad invocations', async () => {
     const neither = await trivyTs(['image', '--cache-dir', cacheDir]);
     assert.equal(neither.code, 1);

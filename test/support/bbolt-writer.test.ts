@@ -129,7 +129,7 @@ describe('bbolt writer', () => {
   it('streams a large bucket into a multi-level tree with overflow values and 32 KiB keys', () => {
     const path = join(dir, 'large.db');
     const writer = BoltFileWriter.create(path);
-    const count = 120_000;
+    const count = 60_000;
     const key = (i: number) => `pkg-${String(i).padStart(7, '0')}`;
     const value = (i: number) => `{"FixedVersion":"${i}.0-${i % 97}","Pad":"${'p'.repeat(i % 200)}"}`;
     writer.beginBucket('big');

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
+
+const decompressedChunkBytes = 256 * 1024;
 
 /**
  * Layer media types say how a layer is compressed, but docker-save archives and some registries lie or say nothing,
@@ -16,17 +18,30 @@ export function detectCompression(head: Buffer): Compression {
 
 /** Returns the decompressed bytes of `input`, whatever its compression; errors of either side surface on the result. */
 export async function decompress(input: Readable): Promise<{ stream: Readable; compression: Compression }> {
-  const compression = detectCompression(await peek(input, 4));
-  if (compression === 'none') return { stream: input, compression };
-  const inflater = compression === 'gzip' ? createGunzip() : createZstdDecompress();
-  input.on('error', (error) => inflater.destroy(error));
-  return { stream: input.pipe(inflater), compression };
+  const { head, stream: source } = await peek(input, 4);
+  const compression = detectCompression(head);
+  if (compression === 'none') return { stream: source, compression };
+  // Node's default 16 KiB output chunks cost one stream round trip each (about a third of a cold scan's CPU on a
+  // 200 MiB layer); 256 KiB chunks keep memory small and cut that overhead sixteenfold.
+  const options = { chunkSize: decompressedChunkBytes };
+  const inflater = compression === 'gzip' ? createGunzip(options) : createZstdDecompress(options);
+  source.on('error', (error) => inflater.destroy(error));
+  return { stream: source.pipe(inflater), compression };
 }
 
-/** Reads at least `bytes` bytes (or all there is) and puts them back, so the stream is unchanged for the next reader. */
-async function peek(input: Readable, bytes: number): Promise<Buffer> {
+/**
+ * Reads at least `bytes` bytes (or all there is) and gives back a stream with the same content for the next reader:
+ * the input with the head put back, or — when the input already ended, where Node drops unshifted data — a new
+ * stream of the head alone.
+ */
+async function peek(input: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
   const chunks: Buffer[] = [];
   let total = 0;
+  let ended = false;
+  const onEnd = () => {
+    ended = true;
+  };
+  input.once('end', onEnd);
   while (total < bytes) {
     const chunk = input.read() as Buffer | null;
     if (chunk !== null) {
@@ -34,10 +49,12 @@ async function peek(input: Readable, bytes: number): Promise<Buffer> {
       total += chunk.length;
       continue;
     }
-    if (input.readableEnded || input.destroyed) break;
+    if (ended || input.readableEnded || input.destroyed) break;
     await Promise.race([once(input, 'readable'), once(input, 'end')]);
   }
+  input.off('end', onEnd);
   const head = Buffer.concat(chunks);
+  if (ended || input.readableEnded) return { head, stream: Readable.from([head], { objectMode: false }) };
   if (head.length > 0) input.unshift(head);
-  return head;
+  return { head, stream: input };
 }

@@ -77,7 +77,8 @@ export function formatCycloneDx(report: Report, options: CycloneDxOptions): stri
   }
 
   if (options.includeVulnerabilities) {
-    for (const vulnerability of toVulnerabilities(graph.findings, components)) bom.vulnerabilities.add(vulnerability);
+    for (const vulnerability of toVulnerabilities(graph.findings, components))
+      bom.vulnerabilities.add(vulnerability);
   }
 
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
@@ -115,7 +116,8 @@ function toHash(digest: string): [Enums.HashAlgorithm, string] | undefined {
   const colon = digest.indexOf(':');
   const spec = hashAlgorithms[digest.slice(0, colon).toLowerCase()];
   const content = digest.slice(colon + 1);
-  if (colon < 0 || !spec || content.length !== spec.length || !/^[0-9a-fA-F]+$/.test(content)) return undefined;
+  if (colon < 0 || !spec || content.length !== spec.length || !/^[0-9a-fA-F]+$/.test(content))
+    return undefined;
   return [spec.algorithm, content.toLowerCase()];
 }
 
@@ -174,7 +176,9 @@ function newVulnerability(found: DetectedVulnerability): Models.Vulnerability.Vu
 
 /** One rating per CVSS version a source gives, or a severity-only rating when the source has no CVSS. */
 function ratings(found: DetectedVulnerability): Models.Vulnerability.Rating[] {
-  const sources = [...new Set([...Object.keys(found.VendorSeverity ?? {}), ...Object.keys(found.CVSS ?? {})])].sort();
+  const sources = [
+    ...new Set([...Object.keys(found.VendorSeverity ?? {}), ...Object.keys(found.CVSS ?? {})]),
+  ].sort();
   const out: Models.Vulnerability.Rating[] = [];
   for (const name of sources) {
     const source = new Models.Vulnerability.Source({ name });
@@ -182,7 +186,11 @@ function ratings(found: DetectedVulnerability): Models.Vulnerability.Rating[] {
     const severity = ratingSeverities[rank === undefined ? found.Severity : (severities[rank] ?? 'UNKNOWN')];
     const cvss: Cvss = found.CVSS?.[name] ?? {};
     const before = out.length;
-    const add = (score: number | undefined, vector: string | undefined, method: Enums.Vulnerability.RatingMethod) => {
+    const add = (
+      score: number | undefined,
+      vector: string | undefined,
+      method: Enums.Vulnerability.RatingMethod,
+    ) => {
       if (score === undefined && !vector) return;
       out.push(
         new Models.Vulnerability.Rating({

@@ -194,7 +194,12 @@ function secretRule(secret: SecretFinding): SarifRule {
   };
 }
 
-function location(uri: string, startLine: number, endLine: number, text: string): SarifResult['locations'][number] {
+function location(
+  uri: string,
+  startLine: number,
+  endLine: number,
+  text: string,
+): SarifResult['locations'][number] {
   const start = Math.max(1, startLine);
   return {
     physicalLocation: {

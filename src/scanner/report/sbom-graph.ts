@@ -50,7 +50,13 @@ export interface SbomGraph {
  * Language types whose packages come from many files and are reported in one result (`Node.js`, `Python`…): their
  * packages hang directly off the image, since there is no single application file to put them under.
  */
-const aggregatingTypes: ReadonlySet<string> = new Set(['python-pkg', 'conda-pkg', 'gemspec', 'node-pkg', 'jar']);
+const aggregatingTypes: ReadonlySet<string> = new Set([
+  'python-pkg',
+  'conda-pkg',
+  'gemspec',
+  'node-pkg',
+  'jar',
+]);
 
 const osPurlTypes: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
 
@@ -256,14 +262,16 @@ export function buildSbomGraph(report: Report): SbomGraph {
       resultNodes.push(node);
       nodes.push(node);
       // Indirect packages are reached through the packages that depend on them, not from the application.
-      if (result.Class === 'os-pkgs' || parent === root || pkg.Indirect !== true) parent.dependsOn.push(node.key);
+      if (result.Class === 'os-pkgs' || parent === root || pkg.Indirect !== true)
+        parent.dependsOn.push(node.key);
       return node;
     };
     for (const pkg of result.Packages ?? []) addPackage(pkg);
     for (const node of resultNodes) {
       for (const id of node.package?.DependsOn ?? []) {
         const target = index.byId(id);
-        if (target && target !== node && !node.dependsOn.includes(target.key)) node.dependsOn.push(target.key);
+        if (target && target !== node && !node.dependsOn.includes(target.key))
+          node.dependsOn.push(target.key);
       }
     }
     for (const vulnerability of result.Vulnerabilities ?? []) {

@@ -27,7 +27,7 @@ export interface SpdxPackage {
   licenseConcluded: string;
   licenseDeclared: string;
   externalRefs?: SpdxExternalRef[];
-  primaryPackagePurpose: 'CONTAINER' | 'OPERATING-SYSTEM' | 'APPLICATION' | 'LIBRARY';
+  primaryPackagePurpose: 'CONTAINER' | 'OPERATING_SYSTEM' | 'APPLICATION' | 'LIBRARY';
   annotations?: { annotator: string; annotationDate: string; annotationType: 'OTHER'; comment: string }[];
 }
 
@@ -53,7 +53,7 @@ const documentId = 'SPDXRef-DOCUMENT';
 
 const purposes: Readonly<Record<SbomNode['kind'], SpdxPackage['primaryPackagePurpose']>> = {
   container: 'CONTAINER',
-  'operating-system': 'OPERATING-SYSTEM',
+  'operating-system': 'OPERATING_SYSTEM',
   application: 'APPLICATION',
   library: 'LIBRARY',
 };
@@ -84,7 +84,14 @@ class SpdxIds {
   readonly #taken = new Set<string>();
 
   assign(node: SbomNode): string {
-    const identity = JSON.stringify([node.kind, node.name, node.group, node.version, node.purl, node.properties]);
+    const identity = JSON.stringify([
+      node.kind,
+      node.name,
+      node.group,
+      node.version,
+      node.purl,
+      node.properties,
+    ]);
     const base = `SPDXRef-${idKinds[node.kind]}-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
     let id = base;
     for (let n = 2; this.#taken.has(id); n++) id = `${base}-${n}`;
@@ -147,8 +154,15 @@ function checksum(digest: string | undefined): SpdxPackage['checksums'] {
   const colon = digest.indexOf(':');
   const algorithm = checksumAlgorithms[digest.slice(0, colon).toLowerCase()];
   const value = digest.slice(colon + 1).toLowerCase();
-  if (colon < 0 || !algorithm || value.length !== algorithm.length || !/^[0-9a-f]+$/.test(value)) return undefined;
+  if (colon < 0 || !algorithm || value.length !== algorithm.length || !/^[0-9a-f]+$/.test(value))
+    return undefined;
   return [{ algorithm: algorithm.name, checksumValue: value }];
+}
+
+/** SPDX agent syntax: `Organization: name (email)`, where package managers write `name <email>`. */
+function supplier(maintainer: string | undefined): string {
+  const name = maintainer?.trim();
+  return name ? `Organization: ${name.replace(/\s*<([^>]*)>/, ' ($1)')}` : 'NOASSERTION';
 }
 
 function toPackage(
@@ -164,7 +178,13 @@ function toPackage(
   const checksums = checksum(node.digest);
   const externalRefs: SpdxExternalRef[] = [
     ...(node.purl
-      ? [{ referenceCategory: 'PACKAGE-MANAGER' as const, referenceType: 'purl' as const, referenceLocator: node.purl }]
+      ? [
+          {
+            referenceCategory: 'PACKAGE-MANAGER' as const,
+            referenceType: 'purl' as const,
+            referenceLocator: node.purl,
+          },
+        ]
       : []),
     ...advisories.map((url) => ({
       referenceCategory: 'SECURITY' as const,
@@ -179,7 +199,7 @@ function toPackage(
     name,
     SPDXID: spdxId,
     ...(node.version ? { versionInfo: node.version } : {}),
-    ...(node.kind === 'library' ? { supplier: pkg?.Maintainer ? `Organization: ${pkg.Maintainer}` : 'NOASSERTION' } : {}),
+    ...(node.kind === 'library' ? { supplier: supplier(pkg?.Maintainer) } : {}),
     downloadLocation: 'NONE',
     filesAnalyzed: false,
     ...(checksums ? { checksums } : {}),

@@ -1,30 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import {
+  goZeroTime,
+  parseMetadata,
+  SUPPORTED_SCHEMA_VERSION,
+  type TrivyDbMetadata,
+} from '../trivy-db/metadata.ts';
+import { TrivyDbMetadataError } from '../trivy-db/errors.ts';
 
 /** The DB schema this scanner reads. The artifact tag defaults to it. */
-export const DB_SCHEMA_VERSION = 2;
-
-/** Go's zero `time.Time` marshals as `0001-01-01T00:00:00Z`; anything at or before it means "never". */
-const GO_ZERO_TIME_MS = Date.UTC(1, 0, 1);
-
-const goTime = z
-  .string()
-  .transform((value, context) => {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) {
-      context.addIssue({ code: 'custom', message: `"${value}" is not an RFC 3339 time` });
-      return z.NEVER;
-    }
-    return ms <= GO_ZERO_TIME_MS ? undefined : new Date(ms);
-  })
-  .optional();
-
-const metadataSchema = z.looseObject({
-  Version: z.number().int().nonnegative().optional(),
-  NextUpdate: goTime,
-  UpdatedAt: goTime,
-  DownloadedAt: goTime,
-});
+export const DB_SCHEMA_VERSION = SUPPORTED_SCHEMA_VERSION;
 
 /** `metadata.json` next to `trivy.db`. Zero times (and absent fields) are `undefined`. */
 export interface DbMetadata {
@@ -38,26 +22,24 @@ export interface DbMetadata {
 
 export class DbMetadataError extends Error {}
 
+/** Parses with the DB layer's reader (one definition of the format) and keeps the raw JSON for writing back. */
 export function parseDbMetadata(text: string): DbMetadata {
-  let json: unknown;
+  let metadata: TrivyDbMetadata;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new DbMetadataError('metadata.json is not valid JSON');
+    metadata = parseMetadata(text, 'metadata.json');
+  } catch (error) {
+    if (error instanceof TrivyDbMetadataError) throw new DbMetadataError(error.message);
+    throw error;
   }
-  const parsed = metadataSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DbMetadataError(
-      `metadata.json is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
-    );
-  }
+  // Go's zero time (and anything before it) means "never".
+  const never = goZeroTime().getTime();
+  const known = (time: Date) => (time.getTime() <= never ? undefined : time);
   return {
-    version: parsed.data.Version ?? 0,
-    nextUpdate: parsed.data.NextUpdate,
-    updatedAt: parsed.data.UpdatedAt,
-    downloadedAt: parsed.data.DownloadedAt,
-    raw: json as Record<string, unknown>,
+    version: metadata.Version,
+    nextUpdate: known(metadata.NextUpdate),
+    updatedAt: known(metadata.UpdatedAt),
+    downloadedAt: known(metadata.DownloadedAt),
+    raw: JSON.parse(text) as Record<string, unknown>,
   };
 }
 
