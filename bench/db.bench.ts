@@ -130,7 +130,7 @@ function phaseLookups(mode: string): object {
     };
   }
   const sample = distinctSample(packages, HOT_SET, 11);
-  const db = TrivyDb.open(CACHE_DIR, mode === 'uncached' ? { advisoryCacheSize: 0 } : {});
+  const db = TrivyDb.open(CACHE_DIR, mode === 'uncached' ? { advisoryCacheBytes: 0 } : {});
   for (const pair of sample) lookup(db, pair);
   let lookups = 0;
   let advisories = 0;
@@ -192,8 +192,8 @@ function phaseBaseline(): object {
 /** TrivyDb options for a memory-bounded process (with MEMORY_BOUNDED_FLAGS). */
 const MEMORY_BOUNDED_OPTIONS = {
   pageCacheBytes: 8 * MIB,
-  advisoryCacheSize: 20_000,
-  vulnerabilityCacheSize: 1_000,
+  advisoryCacheBytes: 4 * MIB,
+  vulnerabilityCacheBytes: 1 * MIB,
 };
 const MEMORY_BOUNDED_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=64'];
 

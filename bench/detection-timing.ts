@@ -1,5 +1,5 @@
 /** Detection timings for the image-scan benchmark: `detectVulnerabilities` in-process on a TrivyDb. */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrivyDb } from '../src/scanner/db/trivy-db/index.ts';
 import { detectVulnerabilities } from '../src/scanner/detect/detector.ts';
@@ -38,13 +38,18 @@ export interface SyntheticDetection {
   vulnerabilities: number;
 }
 
-/** The DB bench's cache (`bench/db.bench.ts`), reused when present; else our own copy is generated once. */
-const sharedDir = 'trivy-db-v1-20260701';
+/** Our own copy, generated once when the DB bench (`bench/db.bench.ts`) has not left one in the bench cache. */
 const ownDir = 'image-scan-synthetic-db';
 
 function syntheticDb(benchCache: string): { cacheDir: string; names: string[] } {
   const bucket = 'debian 12';
-  for (const dir of [sharedDir, ownDir]) {
+  // The DB bench names its cache `trivy-db-v<generator>-<seed>`; the newest generator wins.
+  const shared = existsSync(benchCache)
+    ? readdirSync(benchCache)
+        .filter((name) => /^trivy-db-v\d+-\d+$/.test(name))
+        .sort((a, b) => Number(b.split('-')[2]?.slice(1)) - Number(a.split('-')[2]?.slice(1)))
+    : [];
+  for (const dir of [...shared, ownDir]) {
     const packagesFile = join(benchCache, dir, 'packages.json');
     const cacheDir = join(benchCache, dir, 'cache');
     if (existsSync(packagesFile) && existsSync(join(cacheDir, 'db', 'trivy.db'))) {

@@ -1,88 +1,90 @@
 /**
- * Images for the image-scan benchmark, built with the real tools (umoci, skopeo) and pushed to a real registry.
- * Bench-only; nothing here is shipped.
+ * Images for the image benchmark, built with the real tools (umoci, skopeo) and pushed to a real registry.
+ * Bench-only; nothing here is shipped or committed: the large image is generated on each run.
  */
 import { execFile } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { BuiltImage } from '../test/support/oci-image.ts';
 
 const run = promisify(execFile);
+const MIB = 1024 * 1024;
 
-/** `layout:tag` for umoci and skopeo's `oci:` transport. */
-export type OciReference = string;
-
-/** One layer holding a whole root filesystem (`umoci insert` of the directory at `/`). */
-export async function imageFromRootfs(layout: string, tag: string, rootfs: string): Promise<OciReference> {
-  const reference = `${layout}:${tag}`;
-  await rm(layout, { recursive: true, force: true });
-  await run('umoci', ['init', '--layout', layout]);
-  await run('umoci', ['new', '--image', reference]);
-  await run('umoci', ['insert', '--image', reference, rootfs, '/'], { maxBuffer: 16 * 1024 * 1024 });
-  return reference;
-}
-
-export interface LargeImageShape {
-  layers: number;
-  /** Zero-filled bytes per layer (compress to almost nothing, but the walker still reads them all). */
-  zeroBytesPerLayer: number;
-  /** Random bytes per layer (incompressible: the registry really serves them). */
-  randomBytesPerLayer: number;
+export interface LargeLayerShape {
+  /** Uncompressed bytes of file content in the one layer. */
+  bytes: number;
+  /** Share of the bytes in text files (base64 lines: the secret scanner reads them); the rest is random binary. */
+  textShare: number;
 }
 
 /**
- * A large image of `layers` layers, each with one zero file and one random file, written in 8 MiB chunks so the
- * generator itself stays small. Returns the reference and the uncompressed size.
+ * A one-layer image of about `shape.bytes` uncompressed, content that barely compresses: random binary files
+ * (`.dat`, rejected by the secret scanner after its binary check) and random base64 text (`.txt`, scanned for
+ * secrets), 256 KiB to 4 MiB each, plus a few manifests the analyzers read. Files are written to `scratch` in
+ * 8 MiB steps, so the generator stays small, then `umoci insert` packs and compresses them.
  */
 export async function largeImage(
   layout: string,
   tag: string,
   scratch: string,
-  shape: LargeImageShape,
-): Promise<{ reference: OciReference; bytes: number }> {
+  shape: LargeLayerShape,
+): Promise<{ image: BuiltImage; bytes: number; files: number }> {
   const reference = `${layout}:${tag}`;
   await rm(layout, { recursive: true, force: true });
+  await rm(scratch, { recursive: true, force: true });
   await run('umoci', ['init', '--layout', layout]);
   await run('umoci', ['new', '--image', reference]);
-  const chunk = Buffer.alloc(8 * 1024 * 1024);
-  for (let layer = 0; layer < shape.layers; layer++) {
-    const dir = join(scratch, `layer-${layer}`);
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(join(dir, 'data'), { recursive: true });
-    await writeFilled(join(dir, 'data', 'zeros.bin'), shape.zeroBytesPerLayer, chunk, false);
-    await writeFilled(join(dir, 'data', 'random.bin'), shape.randomBytesPerLayer, chunk, true);
-    await run('umoci', ['insert', '--image', reference, dir, `/srv/layer-${layer}`]);
-    await rm(dir, { recursive: true, force: true });
+
+  const chunk = Buffer.alloc(8 * MIB);
+  let written = 0;
+  let files = 0;
+  let seed = 1;
+  const nextSize = () => {
+    // Sizes cycle through 256 KiB, 512 KiB, 1 MiB, 2 MiB and 4 MiB.
+    seed = (seed % 5) + 1;
+    return 128 * 1024 * 2 ** seed;
+  };
+  const textBytes = shape.bytes * shape.textShare;
+  while (written < shape.bytes) {
+    const size = Math.min(nextSize(), shape.bytes - written);
+    const text = written < textBytes;
+    const dir = join(scratch, 'srv', 'data', String(files % 64).padStart(2, '0'));
+    await mkdir(dir, { recursive: true });
+    await writeRandom(join(dir, `part-${files}.${text ? 'txt' : 'dat'}`), size, chunk, text);
+    written += size;
+    files++;
   }
-  return { reference, bytes: shape.layers * (shape.zeroBytesPerLayer + shape.randomBytesPerLayer) };
+  await mkdir(join(scratch, 'srv', 'app', 'node_modules', 'lodash'), { recursive: true });
+  await writeFile(
+    join(scratch, 'srv', 'app', 'node_modules', 'lodash', 'package.json'),
+    JSON.stringify({ name: 'lodash', version: '4.17.20' }),
+  );
+  await run('umoci', ['insert', '--image', reference, join(scratch, 'srv'), '/srv']);
+  await rm(scratch, { recursive: true, force: true });
+  return { image: { layout, tag, reference }, bytes: written, files };
 }
 
-async function writeFilled(path: string, size: number, chunk: Buffer, random: boolean): Promise<void> {
+async function writeRandom(path: string, size: number, chunk: Buffer, text: boolean): Promise<void> {
   const handle = await open(path, 'w');
   try {
-    if (!random) chunk.fill(0);
-    for (let written = 0; written < size;) {
-      const length = Math.min(chunk.length, size - written);
-      if (random) randomFillSync(chunk, 0, length);
-      await handle.write(chunk, 0, length);
-      written += length;
+    for (let done = 0; done < size;) {
+      const length = Math.min(chunk.length, size - done);
+      if (text) {
+        // base64 of random bytes in 76-character lines: printable, so it is scanned, and it compresses to ~75%.
+        const raw = randomFillSync(Buffer.alloc(Math.ceil((length * 3) / 4)));
+        const lines = raw.toString('base64').replace(/.{76}/g, '$&\n');
+        await handle.write(Buffer.from(lines).subarray(0, length));
+      } else {
+        randomFillSync(chunk, 0, length);
+        await handle.write(chunk, 0, length);
+      }
+      done += length;
     }
   } finally {
     await handle.close();
   }
-}
-
-/** Pushes an OCI layout image to a plain-HTTP registry. */
-export async function pushImage(reference: OciReference, destination: string): Promise<void> {
-  await run('skopeo', [
-    'copy',
-    '--quiet',
-    '--insecure-policy',
-    '--dest-tls-verify=false',
-    `oci:${reference}`,
-    `docker://${destination}`,
-  ]);
 }
 
 export interface ManifestLayer {

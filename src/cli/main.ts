@@ -4,7 +4,12 @@ import { trivyTsVersion } from '../util/version.ts';
 import { addGlobalOptions } from './global-options.ts';
 import { configCommand } from './config.ts';
 import { dbCommand } from './db.ts';
+import { fsCommand } from './fs.ts';
 import { imageCommand } from './image.ts';
+import { operatorCommand } from './operator.ts';
+import { sbomCommand } from './sbom.ts';
+import { scanJobCommand } from './scan-job.ts';
+import { statusCommand } from './status.ts';
 
 export function buildProgram(): Command {
   const program = new Command('trivy-ts')
@@ -17,7 +22,12 @@ export function buildProgram(): Command {
   addGlobalOptions(program);
   program.addCommand(configCommand());
   program.addCommand(dbCommand());
+  program.addCommand(fsCommand());
   program.addCommand(imageCommand());
+  program.addCommand(operatorCommand());
+  program.addCommand(sbomCommand());
+  program.addCommand(scanJobCommand());
+  program.addCommand(statusCommand());
   return program;
 }
 

@@ -13,6 +13,8 @@ export interface PackageIdentifier {
   UID?: string;
 }
 
+export type PackageRelationship = 'root' | 'workspace' | 'direct' | 'indirect' | 'unknown';
+
 export interface Package {
   ID?: string;
   Name: string;
@@ -39,7 +41,20 @@ export interface Package {
   ThirdParty?: boolean;
   Dev?: boolean;
   Indirect?: boolean;
+  /** Where a lock file puts the package: the project itself, a workspace member, a direct or transitive dependency. */
+  Relationship?: PackageRelationship;
   Layer?: LayerRef;
+  /** Red Hat: content sets and image build of the layer that installed the package (selects the advisories' CPEs). */
+  BuildInfo?: BuildInfo;
+}
+
+/** What a Red Hat image says about how it was built (`root/buildinfo/`): its repositories and its NVR. */
+export interface BuildInfo {
+  /** Repositories the image's packages came from (`rhel-9-for-x86_64-baseos-rpms`). */
+  ContentSets?: string[];
+  /** Name-version-release of the image build (`ubi9-container-9.3-1610`). */
+  Nvr?: string;
+  Arch?: string;
 }
 
 /** OS families as Trivy names them (`debian`, `ubuntu`, `alpine`, `redhat`, `centos`, `rocky`, `alma`, `oracle`, `amazon`, …). */

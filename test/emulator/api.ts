@@ -55,6 +55,11 @@ export interface StoreEvent {
 export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * In-process only (no HTTP equivalent): objects whose controller ownerReference has this uid. Filtering happens
+   * before objects are copied, so a controller looking up what it owns costs no more than its own objects.
+   */
+  controllerUid?: string;
 }
 
 export interface DeleteOptions {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -50,6 +50,8 @@ export interface Emulator {
   faults: Faults;
   /** The serving certificate (PEM), to trust in clients built without the kubeconfig. */
   caCertificate: string;
+  /** Watch streams open right now: lets a test wait until a client is watching before it changes something. */
+  activeWatches(): number;
   /** Adds a bearer-token user and writes a kubeconfig for it; returns the kubeconfig path. */
   addUser(user: EmulatorUser): Promise<string>;
   setPodLogSource(source: PodLogSource): void;
@@ -79,11 +81,25 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+/**
+ * An HTTPS server that remembers every TCP socket from the moment it is accepted. `closeAllConnections()` only
+ * knows sockets that finished the TLS handshake; one still in its handshake when the server closes would go on to
+ * serve a request (a watch, say) and hold `close()` open until the client gives up.
+ */
+function createTrackedServer(tls: ServingCertificate, handler: ReturnType<typeof createApiHandler>) {
+  const server = createServer(tls, handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+    });
+  return { server, close };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -107,8 +123,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     serverAddress: () => `127.0.0.1:${port}`,
   });
   const tls = await createServingCertificate();
-  let server = createServer(tls, handler);
-  port = await listen(server, port);
+  let serving = createTrackedServer(tls, handler);
+  port = await listen(serving.server, port);
   const url = `https://127.0.0.1:${port}`;
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'kube-emulator-')));
@@ -117,7 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await mkdir(dir, { recursive: true });
     await writeFile(kubeconfigPath, kubeconfig(url, tls, 'emulator-admin', token), { mode: 0o600 });
   } catch (error) {
-    await closeServer(server);
+    await serving.close();
     throw error;
   }
 
@@ -128,9 +144,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     compact: () => store.compact(),
     restart: async () => {
       watches.dropAll();
-      await closeServer(server);
-      server = createServer(tls, handler);
-      await listen(server, port);
+      await serving.close();
+      serving = createTrackedServer(tls, handler);
+      await listen(serving.server, port);
     },
   };
 
@@ -154,7 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   } catch (error) {
     await stopExtensions();
-    await closeServer(server);
+    await serving.close();
     if (ownDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -166,6 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     faults,
     caCertificate: tls.cert,
+    activeWatches: () => watches.activeCount,
     addUser,
     setPodLogSource: (source) => {
       podLogSource = source;
@@ -173,7 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: async () => {
       await stopExtensions();
       watches.dropAll();
-      await closeServer(server);
+      await serving.close();
       if (ownDir) await rm(dir, { recursive: true, force: true });
     },
   };

@@ -96,6 +96,33 @@ describe('client-node informers', () => {
     await waitUntil(converged, 15000, 'convergence after restart');
   });
 
+  it('gets through 500 and 429 answers to its re-watch and relist', async () => {
+    const errorsBefore = errors.length;
+    // The watch and the list share the collection path: two failures for whichever comes first.
+    emulator.faults.failRequest({
+      method: 'GET',
+      path: '/namespaces/default/configmaps',
+      status: 500,
+      times: 2,
+    });
+    emulator.faults.dropWatches();
+    churn();
+    await waitUntil(converged, 20000, 'convergence after 500s');
+    emulator.faults.failRequest({ method: 'GET', path: '/namespaces/default/configmaps', status: 429 });
+    emulator.faults.dropWatches();
+    emulator.faults.compact();
+    churn();
+    await waitUntil(converged, 20000, 'convergence after a 429');
+    const codes = errors
+      .slice(errorsBefore)
+      .map((e) => (e as { statusCode?: number; code?: number }).statusCode ?? (e as { code?: number }).code);
+    assert.deepEqual(
+      codes.filter((c) => c === 500 || c === 429),
+      [500, 500, 429],
+      'each injected answer reached the informer',
+    );
+  });
+
   it('relists after 410 Gone when its resourceVersion was compacted away', async () => {
     const listsBefore = lists;
     // Drop the watch, change things and compact, so the informer's resume point is gone.

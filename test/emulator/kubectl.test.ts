@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeObject, ResourceRef } from './api.ts';
 import { startEmulator } from './index.ts';
 import type { Emulator } from './index.ts';
+import { waitUntil } from './testing.ts';
 
 const DEPLOY: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments' };
 const POD: ResourceRef = { group: '', version: 'v1', resource: 'pods' };
@@ -227,6 +228,7 @@ describe('real kubectl against the emulator', () => {
     assert.match(await ok(['apply', '-f', path]), /deployment.apps\/web created/);
     await manifest('deploy.yaml', deployment('app:2', 3));
     assert.match(await ok(['apply', '-f', path]), /deployment.apps\/web configured/);
+    assert.match(await ok(['apply', '-f', path]), /deployment.apps\/web unchanged/);
     const live = emulator.store.get(DEPLOY, 'default', 'web')!;
     const containers = (
       live.spec as { template: { spec: { containers: Array<{ name: string; image: string }> } } }
@@ -285,6 +287,21 @@ describe('real kubectl against the emulator', () => {
       rows(all).map((r) => `${r[0]}/${r[1]}`),
       ['default/one', 'team-a/two'],
     );
+    const columns = await ok([
+      'get',
+      'cm',
+      '-A',
+      '-l',
+      'tier',
+      '-o',
+      'custom-columns=NS:.metadata.namespace,NAME:.metadata.name,TIER:.metadata.labels.tier',
+    ]);
+    assert.deepEqual(header(columns), ['NS', 'NAME', 'TIER']);
+    assert.deepEqual(rows(columns), [
+      ['default', 'one', 'front'],
+      ['team-a', 'three', 'back'],
+      ['team-a', 'two', 'front'],
+    ]);
     const set = await ok(['get', 'cm', '-A', '-l', 'tier in (back),tier notin (front)', '-o', 'name']);
     assert.equal(set.trim(), 'configmap/three');
     const json = JSON.parse(
@@ -298,6 +315,33 @@ describe('real kubectl against the emulator', () => {
     const yaml = parseYaml(await ok(['get', 'widget', 'w1', '-o', 'yaml'])) as KubeObject;
     assert.equal(yaml.kind, 'Widget');
     assert.equal((yaml.spec as { size: number }).size, 4);
+  });
+
+  it('refuses kubectl apply of a large object for its last-applied annotation, as a real cluster does', async () => {
+    const big = await manifest(
+      'big.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: ${'x'.repeat(300 * 1024)}\n`,
+    );
+    const applied = await kubectl(['apply', '-f', big]);
+    assert.equal(applied.code, 1);
+    assert.match(
+      applied.stderr,
+      /The ConfigMap "big" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes/,
+    );
+    assert.match(await ok(['create', '-f', big]), /configmap\/big created/);
+    const labelled = await kubectl([
+      'patch',
+      'configmap',
+      'big',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ metadata: { labels: { owner: 'n'.repeat(64) } } }),
+    ]);
+    assert.equal(labelled.code, 1);
+    assert.match(
+      labelled.stderr,
+      /metadata.labels: Invalid value: "n{64}": must be no more than 63 characters/,
+    );
   });
 
   it('prints pods like a real cluster, wide and filtered by status.phase', async () => {
@@ -463,27 +507,60 @@ describe('real kubectl against the emulator', () => {
   });
 
   it('waits for a condition and for deletion', async () => {
-    const waiting = kubectl(['wait', '--for=condition=Available', 'deployment/web', '--timeout=20s']);
-    setTimeout(() => {
-      const live = emulator.store.get(DEPLOY, 'default', 'web')!;
-      emulator.store.updateStatus(DEPLOY, {
-        ...live,
-        status: { conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }] },
-      });
-    }, 500);
+    // Each change is made once kubectl is watching, so the wait really follows the watch stream.
+    const watching = () => waitUntil(() => emulator.activeWatches() > 0, 20000, 'kubectl to start watching');
+    const waiting = kubectl(['wait', '--for=condition=Available', 'deployment/web', '--timeout=30s']);
+    await watching();
+    const live = emulator.store.get(DEPLOY, 'default', 'web')!;
+    emulator.store.updateStatus(DEPLOY, {
+      ...live,
+      status: { conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }] },
+    });
     const run = await waiting;
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /deployment.apps\/web condition met/);
 
-    const gone = kubectl(['wait', '--for=delete', 'widget/w1', '--timeout=20s']);
-    setTimeout(
-      () =>
-        emulator.store.delete({ group: 'example.com', version: 'v1', resource: 'widgets' }, 'default', 'w1'),
-      500,
-    );
+    await waitUntil(() => emulator.activeWatches() === 0, 10000, 'the first wait to close its watch');
+    const gone = kubectl(['wait', '--for=delete', 'widget/w1', '--timeout=30s']);
+    await watching();
+    emulator.store.delete({ group: 'example.com', version: 'v1', resource: 'widgets' }, 'default', 'w1');
     const deleted = await gone;
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stdout, /condition met/);
+  });
+
+  it('rides out injected faults as client-go does: conflicts and throttling are retried, a 500 is shown', async () => {
+    const path = await manifest('deploy.yaml', deployment('app:3', 3));
+    emulator.faults.failRequest({ method: 'PATCH', path: '/deployments/web', status: 409 });
+    const applied = await kubectl(['apply', '-f', path, '-v=6']);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stderr, /PATCH https:\/\/\S+\/deployments\/web\S* 409 Conflict/);
+    assert.match(applied.stdout, /deployment.apps\/web configured/);
+    const containers = (
+      emulator.store.get(DEPLOY, 'default', 'web')!.spec as {
+        template: { spec: { containers: Array<{ image: string }> } };
+      }
+    ).template.spec.containers;
+    assert.equal(containers[0]!.image, 'app:3', 'the retried patch landed');
+
+    emulator.faults.failRequest({
+      method: 'GET',
+      path: '/namespaces/default/configmaps',
+      status: 429,
+      times: 2,
+    });
+    const throttled = await kubectl(['get', 'configmaps', '-o', 'name', '-v=6']);
+    assert.equal(throttled.code, 0, throttled.stderr);
+    assert.equal((throttled.stderr.match(/configmaps\S* 429 Too Many Requests/g) ?? []).length, 2);
+    assert.match(throttled.stdout, /configmap\/one/);
+
+    emulator.faults.failRequest({ method: 'GET', path: '/namespaces/default/secrets', status: 500 });
+    const failed = await kubectl(['get', 'secrets']);
+    assert.equal(failed.code, 1);
+    assert.match(
+      failed.stderr,
+      /Error from server \(InternalError\): Internal error occurred: injected fault/,
+    );
   });
 
   it('accepts protobuf from typed kubectl commands for the kinds it can decode, 415 for others', async () => {

@@ -109,6 +109,24 @@ export async function collectWatch(
   return { status, events, ended };
 }
 
+/**
+ * GETs `path` and hands each chunk of the body to `onChunk` as it arrives (a followed pod log, say); resolves when
+ * the server ends the body. Gives up after `timeoutMs`.
+ */
+export async function streamText(
+  emulator: Emulator,
+  path: string,
+  onChunk: (text: string) => void,
+  timeoutMs = 30000,
+): Promise<void> {
+  const response = await request(`${emulator.url}${path}`, {
+    headers: { authorization: `Bearer ${emulator.token}` },
+    dispatcher: agentFor(emulator),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  for await (const chunk of response.body) onChunk((chunk as Buffer).toString('utf8'));
+}
+
 /** Polls `check` (sync or async) every 20 ms until it returns true, or fails after `timeoutMs`. */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,

@@ -56,6 +56,83 @@ export async function buildOciImage(
   return { layout, tag, reference };
 }
 
+/** A one-layer image holding a whole root filesystem (`umoci insert` of the directory at `/`), in a fresh layout. */
+export async function rootfsImage(layout: string, tag: string, rootfs: string): Promise<BuiltImage> {
+  const reference = `${layout}:${tag}`;
+  await rm(layout, { recursive: true, force: true });
+  await run('umoci', ['init', '--layout', layout]);
+  await run('umoci', ['new', '--image', reference]);
+  await run('umoci', ['insert', '--image', reference, rootfs, '/'], { maxBuffer: 16 * 1024 * 1024 });
+  return { layout, tag, reference };
+}
+
+/** Tags `from`'s manifest as `to` in the same layout, so `to` can grow its own layers on a shared base. */
+export async function tagImage(from: BuiltImage, to: string): Promise<BuiltImage> {
+  await run('umoci', ['tag', '--image', from.reference, to]);
+  return { layout: from.layout, tag: to, reference: `${from.layout}:${to}` };
+}
+
+/**
+ * Adds one layer holding directory `source` at `target`. With `opaque`, the layer marks `target` opaque
+ * (`.wh..wh..opq`): nothing lower layers put below it stays visible.
+ */
+export async function insertLayer(
+  image: BuiltImage,
+  source: string,
+  target: string,
+  options: { opaque?: boolean } = {},
+): Promise<void> {
+  await run('umoci', [
+    'insert',
+    '--image',
+    image.reference,
+    ...(options.opaque ? ['--opaque'] : []),
+    source,
+    target,
+  ]);
+}
+
+/** Adds one layer that deletes `target` (a `.wh.` whiteout entry written by umoci). */
+export async function whiteoutLayer(image: BuiltImage, target: string): Promise<void> {
+  await run('umoci', ['insert', '--image', image.reference, '--whiteout', target]);
+}
+
+/**
+ * Unpacks `base`, runs `command` chrooted into its root filesystem (needs root), and repacks the changes as one new
+ * layer of image `tag`: umoci writes whiteouts for every file the command deleted, as `docker build` would.
+ */
+export async function layerFromChroot(base: BuiltImage, tag: string, command: string[]): Promise<BuiltImage> {
+  const bundle = `${base.layout}.bundle-${tag}`;
+  await rm(bundle, { recursive: true, force: true });
+  try {
+    await run('umoci', ['unpack', '--image', base.reference, bundle], { maxBuffer: 16 * 1024 * 1024 });
+    await run('chroot', [join(bundle, 'rootfs'), ...command], {
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    const reference = `${base.layout}:${tag}`;
+    await run('umoci', ['repack', '--image', reference, bundle]);
+    return { layout: base.layout, tag, reference };
+  } finally {
+    await rm(bundle, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pushes `image` to a plain-HTTP registry (`host/repository:tag`) with skopeo; `all` copies an index with every
+ * platform image it lists.
+ */
+export async function pushImage(image: BuiltImage, destination: string, options: { all?: boolean } = {}) {
+  await run('skopeo', [
+    'copy',
+    '--quiet',
+    '--insecure-policy',
+    '--dest-tls-verify=false',
+    ...(options.all ? ['--all'] : []),
+    `oci:${image.reference}`,
+    `docker://${destination}`,
+  ]);
+}
+
 /** `skopeo copy` between transports, e.g. to `docker-archive:x.tar:name:tag` or `oci-archive:x.tar`. */
 export async function skopeoCopy(from: string, to: string): Promise<void> {
   await run('skopeo', ['copy', '--quiet', '--insecure-policy', from, to]);

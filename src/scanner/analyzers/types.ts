@@ -1,4 +1,4 @@
-import type { Application, OperatingSystem, PackageInfo, Repository } from '../inventory.ts';
+import type { Application, BuildInfo, OperatingSystem, PackageInfo, Repository } from '../inventory.ts';
 
 /**
  * One analyzer per ecosystem (see docs/architecture.md). The layer walker knows nothing about ecosystems:
@@ -36,6 +36,7 @@ export interface AnalysisResult {
   packageInfos?: PackageInfo[];
   applications?: Application[];
   packageFiles?: PackageFiles[];
+  buildInfo?: BuildInfo;
 }
 
 export interface Analyzer {

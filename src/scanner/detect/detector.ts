@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TrivyDb } from '../db/trivy-db/index.ts';
+import type { Advisory, TrivyDb } from '../db/trivy-db/index.ts';
 import type { Application, OperatingSystem, Package } from '../inventory.ts';
 import type { MergedInventory } from '../image/layer-merge.ts';
 import type { DetectedVulnerability, Result } from '../report/model.ts';
@@ -15,6 +15,7 @@ import {
 } from './version/index.ts';
 import { fillInfo, type Match } from './fill-info.ts';
 import { isEndOfLife, osDriver } from './os-drivers.ts';
+import { cpeIndicesFor, matchRedHat, type RedHatFinding } from './redhat.ts';
 import { installedVersion } from './version/package-version.ts';
 
 export interface DetectOptions {
@@ -98,10 +99,58 @@ function detectOs(
   const dataSource = db.dataSource(bucket);
 
   const findings: DetectedVulnerability[] = [];
+  const osMatch = (
+    pkg: Package,
+    advisory: Advisory,
+    fixedVersion: string,
+    vendorSeverity?: Match['vendorSeverity'],
+  ) =>
+    fillInfo(
+      {
+        advisory,
+        ...(pkg.ID ? { pkgId: pkg.ID } : {}),
+        pkgName: pkg.Name,
+        ...(pkg.Identifier ? { pkgIdentifier: pkg.Identifier } : {}),
+        installedVersion: installedVersion(pkg),
+        fixedVersion,
+        ...(pkg.Layer ? { layer: pkg.Layer } : {}),
+        ...(dataSource ? { dataSource } : {}),
+        fingerprint: fingerprint(options, target, pkg, advisory.VulnerabilityID),
+        ...(vendorSeverity ? { vendorSeverity } : {}),
+      },
+      db.vulnerability(advisory.VulnerabilityID),
+    );
+  const redHat = os.Family === 'redhat' || os.Family === 'centos';
+  const cpeIndices = new Map<string, Set<number>>();
   for (const pkg of inventory.Packages) {
     if (pkg.Name === 'gpg-pubkey' || pkg.ThirdParty) continue;
     const compared = driver.comparedVersion(pkg);
-    for (const advisory of db.advisories(bucket, driver.packageKey(pkg))) {
+    const advisories = db.advisories(bucket, driver.packageKey(pkg));
+    if (redHat) {
+      const buildKey = JSON.stringify(pkg.BuildInfo ?? null);
+      let indices = cpeIndices.get(buildKey);
+      if (!indices)
+        cpeIndices.set(buildKey, (indices = cpeIndicesFor(db, pkg.BuildInfo, driver.release(os, undefined))));
+      let matches: RedHatFinding[];
+      try {
+        matches = matchRedHat(advisories, pkg, compared, indices, rule.scheme);
+      } catch (error) {
+        logger.debug({ pkg: pkg.Name, error: (error as Error).message }, 'skipping');
+        continue;
+      }
+      for (const found of matches) {
+        const advisory: Advisory = {
+          VulnerabilityID: found.vulnerabilityId,
+          ...(found.vendorIds.length ? { VendorIDs: found.vendorIds } : {}),
+          ...(found.status ? { Status: found.status } : {}),
+        };
+        findings.push(
+          osMatch(pkg, advisory, found.fixedVersion, { source: 'redhat', level: found.severity }),
+        );
+      }
+      continue;
+    }
+    for (const advisory of advisories.flatMap((candidate) => forArchitecture(candidate, pkg))) {
       let vulnerable: boolean;
       try {
         vulnerable = isOsPackageVulnerable(compared, advisory, rule);
@@ -112,28 +161,48 @@ function detectOs(
         );
         continue;
       }
-      if (!vulnerable) continue;
-      const match: Match = {
-        advisory,
-        ...(pkg.ID ? { pkgId: pkg.ID } : {}),
-        pkgName: pkg.Name,
-        ...(pkg.Identifier ? { pkgIdentifier: pkg.Identifier } : {}),
-        installedVersion: installedVersion(pkg),
-        fixedVersion: advisory.FixedVersion ?? '',
-        ...(pkg.Layer ? { layer: pkg.Layer } : {}),
-        ...(dataSource ? { dataSource } : {}),
-        fingerprint: fingerprint(options, target, pkg, advisory.VulnerabilityID),
-        ...(os.Family === 'debian' && advisory.Severity
-          ? { vendorSeverity: { source: 'debian', level: advisory.Severity } }
-          : {}),
-      };
-      findings.push(fillInfo(match, db.vulnerability(advisory.VulnerabilityID)));
+      if (!vulnerable || !sameFlavour(os.Family, pkg, advisory)) continue;
+      findings.push(
+        osMatch(
+          pkg,
+          advisory,
+          advisory.FixedVersion ?? '',
+          os.Family === 'debian' && advisory.Severity
+            ? { source: 'debian', level: advisory.Severity }
+            : undefined,
+        ),
+      );
     }
   }
   return {
     result: { ...base, Vulnerabilities: finalize(findings) },
     os: { ...os, ...(eol ? { EOSL: true } : {}) },
   };
+}
+
+/**
+ * Oracle, Rocky and others store arch- or stream-specific fixes as `Entries`: each entry for the package's
+ * architecture (any, when the entry names none or the package is noarch) stands for an advisory of its own.
+ */
+function forArchitecture(advisory: Advisory, pkg: Package): Advisory[] {
+  if (!advisory.Entries?.length) return [advisory];
+  return advisory.Entries.filter(
+    (entry) => !entry.Arches?.length || pkg.Arch === 'noarch' || entry.Arches.includes(pkg.Arch ?? ''),
+  ).map((entry) => ({
+    VulnerabilityID: advisory.VulnerabilityID,
+    ...(advisory.DataSource ? { DataSource: advisory.DataSource } : {}),
+    ...entry,
+    ...((entry.VendorIDs ?? advisory.VendorIDs) ? { VendorIDs: entry.VendorIDs ?? advisory.VendorIDs } : {}),
+  }));
+}
+
+/** Oracle ships ksplice and FIPS builds of some packages: their fixes apply only to the same flavour. */
+function sameFlavour(family: string, pkg: Package, advisory: Advisory): boolean {
+  if (family !== 'oracle' || !advisory.FixedVersion) return true;
+  const fixed = advisory.FixedVersion;
+  const release = pkg.Release ?? '';
+  const fips = (text: string) => text.includes('fips');
+  return fixed.includes('.ksplice1.') === release.includes('.ksplice1.') && fips(fixed) === fips(release);
 }
 
 function detectApplication(

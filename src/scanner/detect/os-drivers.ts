@@ -1,4 +1,5 @@
 import type { OperatingSystem, Package, Repository } from '../inventory.ts';
+import { redHatBucket, redHatPackageKey } from './redhat.ts';
 import { installedVersion, sourceVersion } from './version/package-version.ts';
 
 /**
@@ -60,6 +61,26 @@ const alpineEol: Record<string, string> = {
   edge: '9999-01-01',
 };
 
+/** Full support plus maintenance, as Trivy's tables keep them; RHEL 6 is under extended life support. */
+const redhatEol: Record<string, string> = {
+  '4': '2017-05-31',
+  '5': '2020-11-30',
+  '6': '3000-06-30',
+  '7': '2026-06-30',
+  '8': '2029-05-31',
+  '9': '2032-05-31',
+  '10': '2035-05-31',
+};
+
+const centosEol: Record<string, string> = {
+  '3': '2010-10-31',
+  '4': '2012-02-29',
+  '5': '2017-03-31',
+  '6': '2020-11-30',
+  '7': '2024-06-30',
+  '8': '2021-12-31',
+};
+
 function debianLike(
   prefix: string,
   release: (os: OperatingSystem) => string,
@@ -106,6 +127,15 @@ function amazonRelease(os: OperatingSystem): string {
   return ['2', '2022', '2023'].includes(first) ? first : '1';
 }
 
+/** RHEL and CentOS share the CPE-scoped `Red Hat` bucket (see redhat.ts); modular packages are keyed by stream. */
+const redHatLike = (eol: Record<string, string>): OsDriver => ({
+  bucket: () => redHatBucket,
+  release: (os) => major(os.Name),
+  packageKey: redHatPackageKey,
+  comparedVersion: installedVersion,
+  endOfLife: eol,
+});
+
 const drivers: Readonly<Record<string, OsDriver>> = {
   debian: debianLike('debian', (os) => major(os.Name), debianEol),
   ubuntu: debianLike('ubuntu', ubuntuRelease, ubuntuEol),
@@ -117,6 +147,8 @@ const drivers: Readonly<Record<string, OsDriver>> = {
   wolfi: apkLike(() => 'wolfi'),
   chainguard: apkLike(() => 'chainguard'),
   minimos: apkLike(() => 'minimos'),
+  redhat: redHatLike(redhatEol),
+  centos: redHatLike(centosEol),
   alma: rpmLike((os) => `alma ${major(os.Name)}`),
   rocky: rpmLike((os) => `rocky ${major(os.Name)}`),
   oracle: rpmLike((os) => `Oracle Linux ${major(os.Name)}`),

@@ -26,6 +26,9 @@ export interface ContainerImage {
   layers: LayerBlob[];
 }
 
+/** What is known about an image once its layers have been read: everything but the streams. */
+export type ImageDescription = Omit<ContainerImage, 'layers'> & { layers: Omit<LayerBlob, 'open'>[] };
+
 export class ImageFormatError extends UserFacingError {}
 
 const imageConfigSchema = z.looseObject({

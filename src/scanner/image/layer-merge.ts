@@ -65,7 +65,7 @@ export function mergeLayers(layers: readonly LayerAnalysis[]): MergedInventory {
   const unlabelled = dedupe(
     packageInfos.flatMap((info) => info.Packages),
     (pkg) => `${pkg.ID ?? `${pkg.Name}@${pkg.Version}`}`,
-  ).map((pkg) => withLayer(pkg, origin.ofOsPackage(pkg)));
+  ).map((pkg) => withBuildInfo(withLayer(pkg, origin.ofOsPackage(pkg)), origin.ofOsPackage(pkg), layers));
   const osPackages = os ? assignOsPurls(os, unlabelled) : unlabelled;
 
   // Package managers record installed files with (dpkg, rpm) or without (apk) a leading slash.
@@ -105,6 +105,23 @@ export function mergeLayers(layers: readonly LayerAnalysis[]): MergedInventory {
     Packages: osPackages,
     Applications: applications,
   };
+}
+
+/**
+ * Red Hat: the build facts of the layer that installed the package; the base layer borrows them from the layer above
+ * it (UBI images keep them there) and a user's layer from the nearest Red Hat layer below it.
+ */
+function withBuildInfo(
+  pkg: Package,
+  layer: LayerAnalysis | undefined,
+  layers: readonly LayerAnalysis[],
+): Package {
+  if (!layer) return pkg;
+  const index = layers.indexOf(layer);
+  let info = layer.BuildInfo;
+  if (!info && index === 0) info = layers[1]?.BuildInfo;
+  for (let i = index - 1; !info && i >= 0; i--) info = layers[i]?.BuildInfo;
+  return info ? { ...pkg, BuildInfo: info } : pkg;
 }
 
 function deleteUnder(findings: Map<string, Finding>, path: string, includeSelf: boolean) {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import tar, { type Header } from 'tar-stream';
-import type { Application, OperatingSystem, PackageInfo, Repository } from '../inventory.ts';
+import type { Application, BuildInfo, OperatingSystem, PackageInfo, Repository } from '../inventory.ts';
 import {
   AnalyzerError,
   type AnalysisResult,
@@ -30,6 +30,8 @@ export interface LayerAnalysis {
   Secrets: LayerSecrets[];
   /** Files each OS package installed, when the package manager keeps them apart from its database (dpkg). */
   PackageFiles: PackageFiles[];
+  /** Red Hat build facts found in this layer (content manifests, build Dockerfile). */
+  BuildInfo?: BuildInfo;
 }
 
 export interface LayerSecrets {
@@ -74,6 +76,9 @@ type TarEntry = Readable & { header: Header };
 type TarExtract = Writable & AsyncIterable<TarEntry>;
 
 const opaqueMarker = '.wh..wh..opq';
+const tarBlock = 512;
+/** Files only the secret scanner wants are streamed through it above this size. */
+const secretStreamBytes = 1024 * 1024;
 const whiteoutPrefix = '.wh.';
 
 /**
@@ -111,8 +116,21 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
   });
   // Counting happens on the same stream tar reads from, so pause/resume (backpressure) applies to both.
   const extract = tar.extract() as unknown as TarExtract;
-  stream.pipe(extract);
+  stream.pipe(extract, { end: false });
   stream.on('error', (error) => extract.destroy(error));
+  // Old umoci releases (Debian 12's among them) never close their tar writer: the layer stops right after the last
+  // entry's data, without its block padding or the end-of-archive blocks. Runtimes unpack such layers, so the
+  // missing zeros are supplied here; whether an entry's data ran into them is checked after the walk.
+  let tarBytes: number | undefined;
+  let dataEnd = 0;
+  stream.on('end', () => {
+    const partial = layerBytes % tarBlock;
+    if (partial !== 0) {
+      tarBytes = layerBytes;
+      extract.write(Buffer.alloc(tarBlock - partial + 2 * tarBlock));
+    }
+    extract.end();
+  });
 
   try {
     for await (const entry of extract) {
@@ -120,6 +138,8 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
         throw new LayerError(`layer ${options.diffId} has more than ${limits.maxEntries} entries`);
       }
       const header = entry.header;
+      const dataOffset = (header as Header & { byteOffset?: number }).byteOffset;
+      if (dataOffset !== undefined) dataEnd = Math.max(dataEnd, dataOffset + (header.size ?? 0));
       const path = cleanPath(header.name);
       if (path === undefined) {
         warn({ path: header.name, message: 'entry path escapes the image root; skipped' });
@@ -139,7 +159,12 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
       if (name.startsWith(whiteoutPrefix)) {
         const dir = posix.dirname(path);
         const target = name.slice(whiteoutPrefix.length);
-        result.WhiteoutFiles.push(dir === '.' ? target : `${dir}/${target}`);
+        // `.wh.`, `.wh..` and `.wh...` name no file: taken literally they would delete their directory or its parent.
+        if (target === '' || target === '.' || target === '..') {
+          warn({ path: header.name, message: 'whiteout names no file; skipped' });
+        } else {
+          result.WhiteoutFiles.push(dir === '.' ? target : `${dir}/${target}`);
+        }
         entry.resume();
         continue;
       }
@@ -155,19 +180,18 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
         entry.resume();
         continue;
       }
-      if (file.size > limits.maxFileBytes) {
-        if (wanting.length > 0) {
+      // Only analyzers need whole files; the secret scanner alone reads big ones piece by piece, so a large text
+      // file (an apt package list, a log) costs one 64 KiB window rather than its size in memory.
+      const oversize = file.size > limits.maxFileBytes;
+      if (oversize || (wanting.length === 0 && file.size > secretStreamBytes)) {
+        if (oversize && wanting.length > 0) {
           warn({
             path,
             message: `${file.size} bytes is over the ${limits.maxFileBytes}-byte analysis limit; skipped`,
           });
         }
         if (scanSecrets && options.secrets) {
-          addSecrets(
-            result,
-            secretPath,
-            await options.secrets.scanStream(secretPath, entry as AsyncIterable<Buffer>),
-          );
+          addSecrets(result, secretPath, await scanEntryForSecrets(options.secrets, secretPath, entry));
         } else {
           entry.resume();
         }
@@ -179,6 +203,17 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
       }
       if (scanSecrets && options.secrets)
         addSecrets(result, secretPath, options.secrets.scan(secretPath, content));
+    }
+    if (tarBytes !== undefined) {
+      if (dataEnd > tarBytes) {
+        throw new LayerError(
+          `layer ${options.diffId} is truncated: its last entry needs ${dataEnd - tarBytes} more bytes`,
+          { hint: 'the layer is truncated; pull or build the image again' },
+        );
+      }
+      warn({
+        message: `the layer's tar stream stops without padding or an end-of-archive marker (${tarBlock - (tarBytes % tarBlock)} bytes short of a block); every entry was read`,
+      });
     }
   } catch (error) {
     if (error instanceof UserFacingError) throw error;
@@ -202,6 +237,25 @@ function addSecrets(result: LayerAnalysis, filePath: string, findings: SecretFin
   });
 }
 
+/**
+ * The scanner stops reading binary files after their first bytes, and closing a tar-stream entry aborts the whole
+ * archive (every later entry would be lost, or the walk would never finish). So the scanner gets a view of the
+ * entry that it cannot close, and whatever it leaves unread is drained here.
+ */
+async function scanEntryForSecrets(
+  secrets: SecretScanner,
+  path: string,
+  entry: Readable,
+): Promise<SecretFinding[]> {
+  const chunks = (entry as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const unclosable: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: () => chunks.next() }) };
+  const findings = await secrets.scanStream(path, unclosable);
+  while ((await chunks.next()).done !== true) {
+    // drain the rest of the entry
+  }
+  return findings;
+}
+
 async function readEntry(entry: Readable, size: number): Promise<Buffer> {
   const content = Buffer.allocUnsafe(size);
   let offset = 0;
@@ -214,7 +268,7 @@ async function readEntry(entry: Readable, size: number): Promise<Buffer> {
   return content;
 }
 
-async function runAnalyzer(
+export async function runAnalyzer(
   analyzer: Analyzer,
   input: FileInfo & { content: Buffer },
   result: LayerAnalysis,
@@ -236,6 +290,7 @@ async function runAnalyzer(
   if (found.packageInfos) result.PackageInfos.push(...found.packageInfos);
   if (found.applications) result.Applications.push(...found.applications);
   if (found.packageFiles) result.PackageFiles.push(...found.packageFiles);
+  if (found.buildInfo) result.BuildInfo = { ...result.BuildInfo, ...found.buildInfo };
 }
 
 /** `./usr//lib/../bin/x` → `usr/bin/x`; `''` for the root itself; undefined when the path climbs above the root. */

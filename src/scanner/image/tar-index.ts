@@ -156,7 +156,9 @@ function parsePax(text: string): Map<string, string> {
   while (cursor < text.length) {
     const space = text.indexOf(' ', cursor);
     const length = Number(text.slice(cursor, space));
-    if (space < 0 || !Number.isInteger(length) || length <= 0) break;
+    // A record's length counts its own digits and space: a shorter one (`0001 `) is corrupt, and following it
+    // would rescan the same digits once per byte.
+    if (space < 0 || !Number.isInteger(length) || cursor + length <= space + 1) break;
     const record = text.slice(space + 1, cursor + length - 1);
     const equals = record.indexOf('=');
     if (equals > 0) records.set(record.slice(0, equals), record.slice(equals + 1));

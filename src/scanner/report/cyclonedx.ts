@@ -4,7 +4,12 @@
  * follow Trivy's encoder, so tools that read Trivy's BOMs (Dependency-Track, `trivy sbom`) read ours the same way.
  */
 import { randomUUID } from 'node:crypto';
-import { Enums, Models, Serialize, Spec, SPDX } from '@cyclonedx/cyclonedx-library';
+// Subpath imports: the package root also loads its JSON-schema validation (ajv and ~120 more modules) at start-up.
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import type { Cvss, DetectedVulnerability, Report } from './model.ts';
 import { severities } from './model.ts';
 import type { SbomFinding, SbomNode } from './sbom-graph.ts';

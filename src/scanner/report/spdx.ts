@@ -4,7 +4,7 @@
  * image gives the same IDs run after run and documents can be diffed.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { SPDX } from '@cyclonedx/cyclonedx-library';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
 import type { Report } from './model.ts';
 import type { SbomNode } from './sbom-graph.ts';
 import { buildSbomGraph } from './sbom-graph.ts';

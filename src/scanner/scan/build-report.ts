@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { OperatingSystem } from '../inventory.ts';
-import type { ContainerImage } from '../image/image.ts';
+import type { ImageDescription } from '../image/image.ts';
 import { parseReference } from '../registry/reference.ts';
 import type { Report, Result } from '../report/model.ts';
 import { trivyTsVersion } from '../../util/version.ts';
 import type { ImageAnalysis } from './analyze-image.ts';
 
 export interface ImageReportInput {
-  image: ContainerImage;
-  analysis: ImageAnalysis;
+  image: ImageDescription;
+  analysis: Pick<ImageAnalysis, 'secrets'>;
   os?: OperatingSystem;
   /** Vulnerability results from detection (OS first, then languages), or the inventory-only results. */
   packageResults: Result[];
@@ -39,7 +39,7 @@ export function buildImageReport(input: ImageReportInput): Report {
     ArtifactName: image.name,
     ArtifactType: 'container_image',
     Metadata: {
-      Size: analysis.layers.length > 0 ? image.layers.reduce((sum, layer) => sum + (layer.size ?? 0), 0) : 0,
+      Size: image.layers.reduce((sum, layer) => sum + (layer.size ?? 0), 0),
       ...(input.os ? { OS: input.os } : {}),
       ImageID: image.id,
       DiffIDs: image.layers.map((layer) => layer.diffId),
@@ -63,7 +63,7 @@ export function buildImageReport(input: ImageReportInput): Report {
  * `sha256:` of `<ImageID>:<registry/repository>` (tag and digest excluded), so one image pushed under several tags
  * has one artifact ID; the image ID alone when the image has no repository (a local archive).
  */
-export function artifactId(image: ContainerImage): string {
+export function artifactId(image: ImageDescription): string {
   let repository: string | undefined;
   const named = image.repoTags[0] ?? image.repoDigests[0]?.split('@')[0];
   if (named) {

@@ -29,7 +29,52 @@ export function relativePath(path: string): string {
 
 export function matchesSkipPattern(path: string, patterns: readonly string[]): boolean {
   const rel = relativePath(path);
-  return patterns.some((pattern) => posix.matchesGlob(rel, pattern));
+  return compiledPatterns(patterns).some(
+    ({ pattern, literal }) => rel.includes(literal) && posix.matchesGlob(rel, pattern),
+  );
+}
+
+interface SkipPattern {
+  pattern: string;
+  /** Text every match contains; a path without it cannot match, so the costly glob test is skipped. */
+  literal: string;
+}
+
+/** The walker asks for every file of an image; `matchesGlob` compiles its pattern on each call. */
+const compiledLists = new WeakMap<readonly string[], SkipPattern[]>();
+
+function compiledPatterns(patterns: readonly string[]): SkipPattern[] {
+  let compiled = compiledLists.get(patterns);
+  if (!compiled) {
+    compiled = patterns.map((pattern) => ({ pattern, literal: requiredLiteral(pattern) }));
+    compiledLists.set(patterns, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * The longest run of plain characters outside `{…}` and `[…]` groups: any path the glob matches contains it.
+ * Patterns using escapes, negation or extglobs get no literal (always tested).
+ */
+export function requiredLiteral(pattern: string): string {
+  if (/[\\()|@+!]/.test(pattern)) return '';
+  let longest = '';
+  let run = '';
+  let depth = 0;
+  const keep = () => {
+    // `**/x` also matches `x` at the root: the slashes next to a wildcard are not part of every match.
+    const trimmed = run.replace(/^\/+|\/+$/g, '');
+    if (trimmed.length > longest.length) longest = trimmed;
+    run = '';
+  };
+  for (const char of pattern) {
+    if (char === '{' || char === '[') depth++;
+    if (depth > 0 || char === '*' || char === '?') keep();
+    else run += char;
+    if ((char === '}' || char === ']') && depth > 0) depth--;
+  }
+  keep();
+  return longest;
 }
 
 /** How many leading bytes the binary test looks at. */

@@ -28,6 +28,8 @@ async function kubectl(...args: string[]): Promise<string> {
   const { stdout } = await run('/usr/bin/kubectl', ['--kubeconfig', emulator.kubeconfigPath, ...args], {
     encoding: 'utf8',
     timeout: 60_000,
+    // A scratch discovery cache: nothing written under $HOME, nothing carried over from another run.
+    env: { ...process.env, KUBECACHEDIR: join(dir, 'kube-cache') },
   });
   return stdout;
 }
@@ -56,6 +58,17 @@ async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+const PODS = { group: '', version: 'v1', resource: 'pods' };
+
+/** Pods read straight from the store: cheap enough to poll, where spawning kubectl every time is not. */
+function storePods(labelSelector: string): Array<KubeObject & Record<string, Json>> {
+  return emulator.store.list(PODS, 'default', { labelSelector });
+}
+
+function running(labelSelector: string): KubeObject[] {
+  return storePods(labelSelector).filter((p) => p.status?.phase === 'Running');
 }
 
 /** Running, not a zombie waiting for a reaper (a container's PID 1 may never reap orphans). */
@@ -184,10 +197,8 @@ describe('workload controllers through kubectl', () => {
     assert.equal(byRevision.get('1')!.spec.replicas, 0);
     assert.equal(byRevision.get('2')!.spec.replicas, 2);
     assert.equal(byRevision.get('2')!.spec.template.spec.containers[0].image, 'nginx:1.26');
-    const pods = await eventually('old pods gone', async () => {
-      const items = (await getJson('pods', '-l', 'app=web')).items;
-      return items.length === 2 ? items : undefined;
-    });
+    await eventually('old pods gone', () => (storePods('app=web').length === 2 ? true : undefined));
+    const pods = (await getJson('pods', '-l', 'app=web')).items;
     const newHash = byRevision.get('2')!.metadata.labels!['pod-template-hash'];
     assert.ok(pods.every((p) => p.metadata.labels!['pod-template-hash'] === newHash));
     assert.match(await kubectl('rollout', 'history', 'deployment/web'), /\n2\s/);
@@ -211,12 +222,8 @@ describe('workload controllers through kubectl', () => {
       await kubectl('rollout', 'status', 'daemonset/everywhere', '--timeout=30s'),
       /successfully rolled out/,
     );
-    const pods = await eventually('3 daemon pods', async () => {
-      const items = (await getJson('pods', '-l', 'app=everywhere')).items.filter(
-        (p) => p.status.phase === 'Running',
-      );
-      return items.length === 3 ? items : undefined;
-    });
+    await eventually('3 daemon pods', () => (running('app=everywhere').length === 3 ? true : undefined));
+    const pods = (await getJson('pods', '-l', 'app=everywhere')).items;
     assert.deepEqual(pods.map((p) => p.spec.nodeName).sort(), ['node-a', 'node-b', 'node-c']);
     const arm = await getJson<Json>('node', 'node-c');
     assert.equal(arm.metadata.labels['kubernetes.io/arch'], 'arm64');
@@ -225,13 +232,12 @@ describe('workload controllers through kubectl', () => {
     const dsStatus = (await getJson<Json>('daemonset', 'everywhere')).status;
     assert.equal(dsStatus.desiredNumberScheduled, 3);
     assert.equal(dsStatus.numberReady, 3);
-    const armPods = await eventually('arm daemon pod', async () => {
-      const items = (await getJson('pods', '-l', 'app=arm-only')).items.filter(
-        (p) => p.status.phase === 'Running',
-      );
-      return items.length === 1 ? items : undefined;
-    });
-    assert.equal(armPods[0]!.spec.nodeName, 'node-c');
+    await eventually('arm daemon pod', () => (running('app=arm-only').length === 1 ? true : undefined));
+    const armPods = (await getJson('pods', '-l', 'app=arm-only')).items;
+    assert.deepEqual(
+      armPods.map((p) => [p.spec.nodeName, p.status.phase]),
+      [['node-c', 'Running']],
+    );
   });
 
   test('a StatefulSet names its Pods by ordinal', async () => {
@@ -257,6 +263,50 @@ describe('workload controllers through kubectl', () => {
     assert.deepEqual(pods.map((p) => p.metadata.name).sort(), ['db-0', 'db-1', 'db-2']);
     assert.ok(
       pods.every((p) => p.metadata.labels!['statefulset.kubernetes.io/pod-name'] === p.metadata.name),
+    );
+  });
+});
+
+describe('kubectl delete through the controllers', () => {
+  const RS = { group: 'apps', version: 'v1', resource: 'replicasets' };
+  const replicaSets = (app: string) => emulator.store.list(RS, 'default', { labelSelector: `app=${app}` });
+
+  before(async () => {
+    await apply(
+      deployment('cascade-fg', 'nginx:1.25', 2),
+      deployment('cascade-bg', 'nginx:1.25', 2),
+      deployment('cascade-or', 'nginx:1.25', 2),
+    );
+    for (const name of ['cascade-fg', 'cascade-bg', 'cascade-or']) {
+      await kubectl('rollout', 'status', `deployment/${name}`, '--timeout=60s');
+    }
+  });
+
+  test('foreground: kubectl returns once the ReplicaSet and its Pods are gone', async () => {
+    assert.equal(storePods('app=cascade-fg').length, 2);
+    await kubectl('delete', 'deployment', 'cascade-fg', '--cascade=foreground', '--timeout=60s');
+    assert.deepEqual([replicaSets('cascade-fg').length, storePods('app=cascade-fg').length], [0, 0]);
+  });
+
+  test('background: the Deployment goes at once, its ReplicaSet and Pods after it', async () => {
+    await kubectl('delete', 'deployment', 'cascade-bg', '--cascade=background');
+    await eventually('dependents collected', () =>
+      replicaSets('cascade-bg').length === 0 && storePods('app=cascade-bg').length === 0 ? true : undefined,
+    );
+  });
+
+  test('orphan: the ReplicaSet and its Pods stay, freed of their owner, and keep running', async () => {
+    await kubectl('delete', 'deployment', 'cascade-or', '--cascade=orphan', '--timeout=60s');
+    const [rs] = replicaSets('cascade-or');
+    assert.ok(rs, 'the ReplicaSet survives');
+    assert.equal(rs.metadata.ownerReferences, undefined);
+    assert.equal(running('app=cascade-or').length, 2);
+    assert.ok(
+      storePods('app=cascade-or').every((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid),
+    );
+    await kubectl('delete', 'replicaset', rs.metadata.name!, '--timeout=60s');
+    await eventually('the freed Pods go with their ReplicaSet', () =>
+      storePods('app=cascade-or').length === 0 ? true : undefined,
     );
   });
 });
@@ -346,11 +396,8 @@ describe('Jobs whose Pods run our CLI', () => {
         { command: ['sh', '-c', 'echo pid=$$$$; exec sleep 60'] },
       ),
     );
-    const pid = await eventually('the runner to report its pid', async () => {
-      const log = cluster.logs.read(
-        'default',
-        (await getJson('pods', '-l', 'job-name=slow')).items[0]?.metadata.name ?? '',
-      );
+    const pid = await eventually('the runner to report its pid', () => {
+      const log = cluster.logs.read('default', storePods('job-name=slow')[0]?.metadata.name ?? '');
       const match = /pid=(\d+)/.exec(log ?? '');
       return match ? Number(match[1]) : undefined;
     });

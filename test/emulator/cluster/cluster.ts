@@ -23,7 +23,7 @@ import { nodeObject, type NodeConfig } from './node/nodes.ts';
 import { PodLogStore } from './node/pod-logs.ts';
 import { ProcessPool } from './node/process-pool.ts';
 import type { Plan } from './plan.ts';
-import { Resources, controllerOf, isControlledBy, timestamp } from './resources.ts';
+import { Resources, controllerOf, timestamp } from './resources.ts';
 
 export interface ClusterOptions {
   /** The Nodes to register (default one amd64 linux node, `node-1`). */
@@ -83,6 +83,8 @@ function apiReason(error: unknown): string | undefined {
 export class SimulatedCluster implements EmulatorExtension {
   readonly logs: PodLogStore;
   private readonly options: ClusterOptions;
+  /** Image reference → digest, shared with the node agent: `setImageDigest` changes what later pulls report. */
+  private readonly digests: Record<string, string>;
   private store: ClusterStore | undefined;
   private agent: NodeAgent | undefined;
   private pool: ProcessPool | undefined;
@@ -95,7 +97,16 @@ export class SimulatedCluster implements EmulatorExtension {
 
   constructor(options: ClusterOptions = {}) {
     this.options = options;
+    this.digests = { ...options.imageDigests };
     this.logs = new PodLogStore(options.maxLogBytes ?? 16 * 1024 * 1024);
+  }
+
+  /**
+   * Sets the digest the node reports in `imageID` for containers that start from now on (a test that pushes an
+   * image to its registry after the cluster started). Running containers keep the digest they started with.
+   */
+  setImageDigest(image: string, digest: string): void {
+    this.digests[image] = digest;
   }
 
   async start(context: ExtensionContext): Promise<void> {
@@ -127,7 +138,7 @@ export class SimulatedCluster implements EmulatorExtension {
         cliPath,
         hostCommands: this.options.hostCommands ?? {},
       },
-      digests: this.options.imageDigests ?? {},
+      digests: this.digests,
       workRoot,
       shimDir,
       restartBackoffMs: this.options.restartBackoffMs ?? 1000,
@@ -250,7 +261,7 @@ export class SimulatedCluster implements EmulatorExtension {
     const owned = <T extends KubeObject>(
       resource: (typeof Resources)[keyof typeof Resources],
       owner: KubeObject,
-    ): T[] => store.list(resource, namespace).filter((o) => isControlledBy(o, owner)) as T[];
+    ): T[] => store.list(resource, namespace, { controllerUid: owner.metadata.uid ?? '' }) as T[];
     let plan: Plan;
     switch (kind) {
       case 'Deployment': {

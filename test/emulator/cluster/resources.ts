@@ -39,11 +39,6 @@ export function controllerOf(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
 }
 
-export function isControlledBy(obj: KubeObject, owner: KubeObject): boolean {
-  const ref = controllerOf(obj);
-  return ref !== undefined && ref.uid === owner.metadata.uid;
-}
-
 export function isTerminating(obj: KubeObject): boolean {
   return obj.metadata.deletionTimestamp !== undefined;
 }

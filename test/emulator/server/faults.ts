@@ -1,5 +1,12 @@
 import type { RequestFault } from '../api.ts';
-import { ApiError } from './status.ts';
+import { ApiError, conflict, qualifiedResource } from './status.ts';
+
+/** What a faulted request addressed, when its path names a served resource: makes the 409 read like a real one. */
+export interface FaultTarget {
+  group: string;
+  resource: string;
+  name: string | undefined;
+}
 
 interface ArmedFault {
   fault: RequestFault;
@@ -11,13 +18,14 @@ function pathMatches(pattern: RegExp | string | undefined, path: string): boolea
   return typeof pattern === 'string' ? path.includes(pattern) : pattern.test(path);
 }
 
-function faultError(status: 409 | 429 | 500, path: string): ApiError {
+function faultError(status: 409 | 429 | 500, path: string, target: FaultTarget | undefined): ApiError {
   switch (status) {
     case 409:
+      if (target?.name !== undefined) return conflict(target.group, target.resource, target.name);
       return new ApiError(
         409,
         'Conflict',
-        `Operation cannot be fulfilled on ${path}: the object has been modified; please apply your changes to the latest version and try again`,
+        `Operation cannot be fulfilled on ${target ? qualifiedResource(target.group, target.resource) : path}: the object has been modified; please apply your changes to the latest version and try again`,
         {},
       );
     case 429:
@@ -51,7 +59,7 @@ export class RequestFaults {
   }
 
   /** The error this request must fail with, if any armed fault picks it. */
-  errorFor(method: string, path: string): ApiError | undefined {
+  errorFor(method: string, path: string, target: () => FaultTarget | undefined): ApiError | undefined {
     for (const armed of this.#armed) {
       const { fault } = armed;
       if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) continue;
@@ -60,7 +68,7 @@ export class RequestFaults {
       const first = fault.nth ?? 1;
       const last = first + (fault.times ?? 1) - 1;
       if (armed.seen >= last) this.#armed.delete(armed);
-      if (armed.seen >= first && armed.seen <= last) return faultError(fault.status, path);
+      if (armed.seen >= first && armed.seen <= last) return faultError(fault.status, path, target());
     }
     return undefined;
   }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../api.ts';
 import { startEmulator } from '../index.ts';
 import type { Emulator } from '../index.ts';
-import { apiRequest, closeAgent, collectWatch, waitUntil } from '../testing.ts';
+import { apiRequest, closeAgent, collectWatch, streamText, waitUntil } from '../testing.ts';
 
 const CMS = '/api/v1/namespaces/default/configmaps';
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
@@ -126,6 +126,60 @@ describe('API server over HTTP', () => {
     assert.equal(
       (await apiRequest(emulator, 'GET', '/apis/example.com/v1/namespaces/default/gadgets')).status,
       404,
+    );
+  });
+
+  it('lists built-in items without apiVersion/kind like a real server; custom resources and watches keep them', async () => {
+    await create('typed-a');
+    const list = (await apiRequest(emulator, 'GET', CMS)).json() as {
+      kind: string;
+      apiVersion: string;
+      items: Array<Record<string, unknown> & { metadata: { name: string } }>;
+    };
+    assert.deepEqual([list.kind, list.apiVersion], ['ConfigMapList', 'v1']);
+    const item = list.items.find((i) => i.metadata.name === 'typed-a')!;
+    assert.deepEqual([item.apiVersion, item.kind], [undefined, undefined]);
+    const single = (await apiRequest(emulator, 'GET', `${CMS}/typed-a`)).json();
+    assert.deepEqual([single.apiVersion, single.kind], ['v1', 'ConfigMap']);
+    const watched = await collectWatch(
+      emulator,
+      `${CMS}?watch=true&fieldSelector=metadata.name%3Dtyped-a`,
+      (e) => e.length >= 1,
+    );
+    assert.deepEqual(
+      [watched.events[0]!.object.apiVersion, watched.events[0]!.object.kind],
+      ['v1', 'ConfigMap'],
+    );
+
+    const widgets = { ...crd, metadata: { name: 'typedgadgets.example.com' } };
+    widgets.spec = {
+      ...crd.spec,
+      names: { plural: 'typedgadgets', singular: 'typedgadget', kind: 'TypedGadget', shortNames: [] },
+    };
+    const path = '/apis/example.com/v1/namespaces/default/typedgadgets';
+    assert.equal(
+      (
+        await apiRequest(emulator, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+          body: widgets,
+        })
+      ).status,
+      201,
+    );
+    const made = await apiRequest(emulator, 'POST', path, {
+      body: {
+        apiVersion: 'example.com/v1',
+        kind: 'TypedGadget',
+        metadata: { name: 't1' },
+        spec: { size: 1 },
+      },
+    });
+    assert.equal(made.status, 201, made.text);
+    const customs = (await apiRequest(emulator, 'GET', path)).json() as {
+      items: Array<Record<string, unknown>>;
+    };
+    assert.deepEqual(
+      customs.items.map((i) => [i.apiVersion, i.kind]),
+      [['example.com/v1', 'TypedGadget']],
     );
   });
 
@@ -310,7 +364,7 @@ describe('API server over HTTP', () => {
       `${CMS}?watch=true&resourceVersion=${rv}&labelSelector=w%3Dyes`,
       (e) => e.length >= 3,
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No pause needed: the watch starts from `rv`, so changes made before it is open are replayed.
     await create('watch-b', { w: 'yes' });
     await create('watch-ignored', { w: 'no' });
     const b = (await apiRequest(emulator, 'GET', `${CMS}/watch-b`)).json();
@@ -425,15 +479,42 @@ describe('API server over HTTP', () => {
       'a container name must be specified for pod duo, choose one of: [a b]',
     );
     assert.equal((await apiRequest(emulator, 'GET', `${pods}/duo/log?container=b`)).text, 'bee\n');
+    // A container whose status says it never started has no log yet, whatever the source holds.
+    const POD = { group: '', version: 'v1', resource: 'pods' };
+    const setWaiting = (reason: string, restartCount: number) => {
+      const duo = emulator.store.get(POD, 'default', 'duo')!;
+      emulator.store.updateStatus(POD, {
+        ...duo,
+        status: {
+          phase: 'Pending',
+          containerStatuses: [{ name: 'b', restartCount, state: { waiting: { reason } } }],
+        },
+      });
+    };
+    setWaiting('CreateContainerConfigError', 0);
+    const notStarted = await apiRequest(emulator, 'GET', `${pods}/duo/log?container=b`);
+    assert.equal(notStarted.status, 400);
+    assert.equal(
+      notStarted.json().message,
+      'container "b" in pod "duo" is waiting to start: CreateContainerConfigError',
+    );
+    setWaiting('CrashLoopBackOff', 1);
+    assert.equal((await apiRequest(emulator, 'GET', `${pods}/duo/log?container=b`)).text, 'bee\n');
     const wrong = await apiRequest(emulator, 'GET', `${pods}/duo/log?container=c`);
     assert.equal(wrong.json().message, 'container c is not valid for pod duo');
     assert.equal((await apiRequest(emulator, 'GET', `${pods}/ghost/log`)).status, 404);
 
-    // follow: what exists, then what is appended, until the container terminates.
-    const following = apiRequest(emulator, 'GET', `${pods}/solo/log?follow=true`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // follow: what exists, then what is appended, until the container terminates. Each step waits for the
+    // previous one to reach the client, so the order holds on a loaded machine.
+    const chunks: string[] = [];
+    let ended = false;
+    const following = streamText(emulator, `${pods}/solo/log?follow=true`, (chunk) =>
+      chunks.push(chunk),
+    ).then(() => (ended = true));
+    await waitUntil(() => chunks.join('') === 'one\ntwo\nthree\n', 10000, 'the existing log');
     written.set('default/solo/main', 'one\ntwo\nthree\nfour\n');
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await waitUntil(() => chunks.join('') === 'one\ntwo\nthree\nfour\n', 10000, 'the appended line');
+    assert.equal(ended, false, 'the stream stays open while the container runs');
     const pod = emulator.store.get({ group: '', version: 'v1', resource: 'pods' }, 'default', 'solo')!;
     emulator.store.updateStatus(
       { group: '', version: 'v1', resource: 'pods' },
@@ -445,8 +526,32 @@ describe('API server over HTTP', () => {
         },
       },
     );
-    const followed = await following;
-    assert.equal(followed.text, 'one\ntwo\nthree\nfour\n');
+    await following;
+    assert.equal(chunks.join(''), 'one\ntwo\nthree\nfour\n');
+  });
+
+  it('warns, as a real server does, that deleting a Job without a propagation policy keeps its Pods', async () => {
+    const jobs = '/apis/batch/v1/namespaces/default/jobs';
+    const job = (name: string) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
+    });
+    for (const name of ['orphaning', 'cascading']) {
+      assert.equal((await apiRequest(emulator, 'POST', jobs, { body: job(name) })).status, 201);
+    }
+    const orphaning = await apiRequest(emulator, 'DELETE', `${jobs}/orphaning`);
+    assert.equal(orphaning.status, 200);
+    assert.equal(
+      orphaning.headers.warning,
+      '299 - "child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning"',
+    );
+    const cascading = await apiRequest(emulator, 'DELETE', `${jobs}/cascading`, {
+      body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background' },
+    });
+    assert.equal(cascading.status, 200);
+    assert.equal(cascading.headers.warning, undefined);
   });
 
   it('creates through server-side apply when the object does not exist, and requires fieldManager', async () => {
@@ -517,6 +622,23 @@ describe('API server over HTTP', () => {
     assert.equal((await apiRequest(emulator, 'GET', `${CMS}/fault-target`)).status, 500);
     assert.equal((await apiRequest(emulator, 'GET', `${CMS}/fault-target`)).status, 500);
     assert.equal((await apiRequest(emulator, 'GET', `${CMS}/fault-target`)).status, 200);
+
+    emulator.faults.failRequest({ method: 'PUT', path: '/configmaps/fault-target', status: 409 });
+    const current = (await apiRequest(emulator, 'GET', `${CMS}/fault-target`)).json();
+    const conflicted = await apiRequest(emulator, 'PUT', `${CMS}/fault-target`, { body: current });
+    assert.equal(conflicted.status, 409);
+    assert.deepEqual(conflicted.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'Operation cannot be fulfilled on configmaps "fault-target": the object has been modified; please apply your changes to the latest version and try again',
+      reason: 'Conflict',
+      details: { name: 'fault-target', group: '', kind: 'configmaps' },
+      code: 409,
+    });
+    assert.equal((await apiRequest(emulator, 'PUT', `${CMS}/fault-target`, { body: current })).status, 200);
 
     emulator.faults.setLatency(200, '/configmaps/fault-target');
     const t0 = Date.now();

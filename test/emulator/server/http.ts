@@ -167,6 +167,15 @@ function parseResourcePath(store: MemoryClusterStore, segments: string[]): Resou
   return { type, namespace, name: rest[1], subresource, watchPrefix };
 }
 
+/**
+ * Items of a list as a real API server encodes them: built-in kinds without `apiVersion`/`kind` (the list carries
+ * them once), custom resources with them (they are stored and served as unstructured JSON).
+ */
+function listItems(type: ResourceType, items: KubeObject[]): unknown[] {
+  if (type.custom) return items;
+  return items.map(({ apiVersion: _apiVersion, kind: _kind, ...rest }) => rest);
+}
+
 function refOf(type: ResourceType): ResourceRef {
   return { group: type.group, version: type.version, resource: type.resource };
 }
@@ -205,6 +214,10 @@ function decodeContinue(token: string): { rv: number; start: string } {
     'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
   );
 }
+
+/** What the real server warns when a Job is deleted without a propagation policy (its Pods are orphaned). */
+const JOB_ORPHAN_WARNING =
+  'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning';
 
 const CONTINUE_EXPIRED =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
@@ -356,7 +369,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       kind: `${r.type.kind}List`,
       apiVersion: apiVersionOf(r.type),
       metadata,
-      items: page.items,
+      items: listItems(r.type, page.items),
     });
   }
 
@@ -579,6 +592,9 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     const options = await deleteOptions(req, query);
     const ref = refOf(r.type);
     if (r.subresource) throw methodNotAllowed('delete', `${r.type.resource}/${r.subresource}`);
+    if (r.type.group === 'batch' && r.type.resource === 'jobs' && options.propagationPolicy === undefined) {
+      res.setHeader('Warning', `299 - "${JOB_ORPHAN_WARNING}"`);
+    }
     if (r.name !== undefined) {
       send(res, 200, store.deleteObject(ref, r.namespace, r.name, options));
       return;
@@ -595,7 +611,7 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
       kind: `${r.type.kind}List`,
       apiVersion: apiVersionOf(r.type),
       metadata: { resourceVersion: String(store.resourceVersion) },
-      items: deleted,
+      items: listItems(r.type, deleted),
     });
   }
 
@@ -659,7 +675,14 @@ export function createApiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, r
     const delay = deps.faults.delayFor(path);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const user: User = authenticate(req, path);
-    const injected = deps.faults.errorFor(method, path);
+    const injected = deps.faults.errorFor(method, path, () => {
+      try {
+        const target = parseResourcePath(store, segments);
+        return target && { group: target.type.group, resource: target.type.resource, name: target.name };
+      } catch {
+        return undefined;
+      }
+    });
     if (injected) throw injected;
 
     const r = parseResourcePath(store, segments);

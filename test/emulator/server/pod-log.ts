@@ -41,15 +41,40 @@ function tailLines(text: string, tail: string | null): string {
   return kept.length > 0 ? `${kept.join('\n')}\n` : '';
 }
 
+interface LoggedContainerStatus {
+  name: string;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string } };
+  lastState?: { terminated?: unknown };
+}
+
+/**
+ * The kubelet's reason a container has no log yet (its status says it is waiting and never ran); undefined once it
+ * has run, or when no status is reported (then the log source alone decides).
+ */
+function waitingReason(pod: KubeObject, container: string): string | undefined {
+  const status = (pod.status ?? {}) as {
+    containerStatuses?: LoggedContainerStatus[];
+    initContainerStatuses?: LoggedContainerStatus[];
+  };
+  const found = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].find(
+    (c) => c.name === container,
+  );
+  if (!found) return undefined;
+  const neverRan = (found.restartCount ?? 0) === 0 && found.lastState?.terminated === undefined;
+  return found.state?.waiting && neverRan ? (found.state.waiting.reason ?? 'ContainerCreating') : undefined;
+}
+
 /** `GET .../pods/NAME/log` (`kubectl logs [-f] [--tail N] [--limit-bytes N] [-c NAME]`). */
 export function servePodLog(res: ServerResponse, request: PodLogRequest): void {
   const { pod, query } = request;
   const container = resolveContainer(pod, query.get('container') ?? undefined);
   const read = () => request.source()?.read(pod.metadata.namespace!, pod.metadata.name!, container);
   const text = read();
-  if (text === undefined) {
+  const waiting = waitingReason(pod, container);
+  if (text === undefined || waiting !== undefined) {
     throw badRequest(
-      `container "${container}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`,
+      `container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting ?? 'ContainerCreating'}`,
     );
   }
   let body = Buffer.from(tailLines(text, query.get('tailLines')), 'utf8');

@@ -233,6 +233,91 @@ describe('object semantics', () => {
     assert.deepEqual([secret.type, secret.data, secret.stringData], ['Opaque', { a: 'Yg==' }, undefined]);
   });
 
+  it('runs Pods as an existing ServiceAccount, like the ServiceAccount admission plugin', () => {
+    const store = new MemoryClusterStore();
+    const SA: ResourceRef = { group: '', version: 'v1', resource: 'serviceaccounts' };
+    const POD: ResourceRef = { group: '', version: 'v1', resource: 'pods' };
+    store.create(NS, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fresh' } });
+    assert.ok(store.get(SA, 'fresh', 'default'), 'every namespace gets its default ServiceAccount');
+    const pod = (metadata: KubeObject['metadata'], spec: Record<string, unknown> = {}): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { namespace: 'fresh', ...metadata },
+      spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec },
+    });
+    const plain = store.create(POD, pod({ name: 'plain' }));
+    assert.deepEqual(
+      [
+        (plain.spec as Record<string, unknown>).serviceAccountName,
+        (plain.spec as Record<string, unknown>).serviceAccount,
+      ],
+      ['default', 'default'],
+    );
+    rejects(
+      () => store.create(POD, pod({ generateName: 'scan-' }, { serviceAccountName: 'scanner' })),
+      403,
+      'pods "scan-" is forbidden: service account fresh/scanner was not found, retry after the service account is created',
+    );
+    rejects(
+      () => store.create(POD, pod({ name: 'named' }, { serviceAccountName: 'scanner' })),
+      403,
+      /^pods "named" is forbidden: service account fresh\/scanner was not found/,
+    );
+    store.create(SA, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'scanner', namespace: 'fresh' },
+      imagePullSecrets: [{ name: 'regcred' }],
+    });
+    const inherits = store.create(POD, pod({ name: 'inherits' }, { serviceAccountName: 'scanner' }));
+    assert.deepEqual((inherits.spec as Record<string, unknown>).imagePullSecrets, [{ name: 'regcred' }]);
+    const own = store.create(
+      POD,
+      pod({ name: 'own' }, { serviceAccountName: 'scanner', imagePullSecrets: [{ name: 'mine' }] }),
+    );
+    assert.deepEqual((own.spec as Record<string, unknown>).imagePullSecrets, [{ name: 'mine' }]);
+  });
+
+  it('validates label keys and values and the annotation budget with the apimachinery messages', () => {
+    const store = new MemoryClusterStore();
+    rejects(
+      () => store.create(CM, cm('long-label', { labels: { app: 'x'.repeat(64) } })),
+      422,
+      `ConfigMap "long-label" is invalid: metadata.labels: Invalid value: "${'x'.repeat(64)}": must be no more than 63 characters`,
+    );
+    rejects(
+      () => store.create(CM, cm('bad-label', { labels: { 'Example.com/a': 'b c' } })),
+      422,
+      'ConfigMap "bad-label" is invalid: [' +
+        `metadata.labels: Invalid value: "Example.com/a": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'), ` +
+        `metadata.labels: Invalid value: "b c": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')]`,
+    );
+    rejects(
+      () => store.create(CM, cm('slashes', { annotations: { 'a/b/c': '' } })),
+      422,
+      /metadata.annotations: Invalid value: "a\/b\/c": a qualified name must consist of .* with an optional DNS subdomain prefix and '\/' \(e.g. 'example.com\/MyName'\)$/,
+    );
+    rejects(
+      () => store.create(CM, cm('annotated', { annotations: { big: 'x'.repeat(256 * 1024) } })),
+      422,
+      'ConfigMap "annotated" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes',
+    );
+    const fine = store.create(
+      CM,
+      cm('fine', {
+        labels: { 'app.kubernetes.io/name': 'web', empty: '', 'x.y_z-1': 'A.b_c-9' },
+        annotations: { 'example.com/Note': 'y'.repeat(256 * 1024 - 'example.com/Note'.length) },
+      }),
+    );
+    assert.equal(fine.metadata.labels?.empty, '');
+    // Updates are held to the same rules.
+    rejects(
+      () => store.update(CM, { ...fine, metadata: { ...fine.metadata, labels: { 'bad key!': 'v' } } }),
+      422,
+      /^ConfigMap "fine" is invalid: metadata.labels: Invalid value: "bad key!": name part must consist of/,
+    );
+  });
+
   it('rejects objects over the etcd limit with the etcd error text', () => {
     const store = new MemoryClusterStore();
     const big = cm('big');
@@ -294,6 +379,61 @@ describe('object semantics', () => {
     store.compact();
     rejects(() => store.eventsSince(store.resourceVersion - 1), 410, /too old resource version/);
     assert.deepEqual(store.eventsSince(store.resourceVersion), []);
+  });
+});
+
+describe('lists of what a controller owns', () => {
+  it('follow controller ownerReferences as they are added, removed and deleted', async () => {
+    const store = new MemoryClusterStore();
+    store.create(NS, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+    const deploy = (name: string) =>
+      store.create(DEPLOY, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: 'default' },
+        spec: {},
+      });
+    const a = deploy('a');
+    const b = deploy('b');
+    const controlledBy = (owner: KubeObject, controller = true) => ({
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: owner.metadata.name!,
+          uid: owner.metadata.uid!,
+          controller,
+        },
+      ],
+    });
+    store.create(CM, cm('a-2', controlledBy(a)));
+    store.create(CM, cm('a-1', controlledBy(a)));
+    store.create(CM, cm('b-1', controlledBy(b)));
+    store.create(CM, cm('a-not-controller', controlledBy(a, false)));
+    store.create(CM, cm('a-elsewhere', { ...controlledBy(a), namespace: 'other' }));
+    const names = (uid: string, namespace?: string, labelSelector?: string) =>
+      store
+        .list(CM, namespace, { controllerUid: uid, ...(labelSelector ? { labelSelector } : {}) })
+        .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    assert.deepEqual(names(a.metadata.uid!), ['default/a-1', 'default/a-2', 'other/a-elsewhere']);
+    assert.deepEqual(names(a.metadata.uid!, 'default'), ['default/a-1', 'default/a-2']);
+    assert.deepEqual(names(b.metadata.uid!), ['default/b-1']);
+    assert.deepEqual(names(a.metadata.uid!, 'default', 'missing=label'), []);
+    assert.deepEqual(store.list(DEPLOY, 'default', { controllerUid: a.metadata.uid! }), []);
+
+    // Taking the reference away (adoption by another controller) moves the object between the two lists.
+    const moved = store.get(CM, 'default', 'a-2')!;
+    store.update(CM, { ...moved, metadata: { ...moved.metadata, ...controlledBy(b) } });
+    assert.deepEqual(names(a.metadata.uid!, 'default'), ['default/a-1']);
+    assert.deepEqual(names(b.metadata.uid!), ['default/a-2', 'default/b-1']);
+
+    store.delete(CM, 'default', 'a-1');
+    assert.deepEqual(names(a.metadata.uid!, 'default'), []);
+    // Orphaning removes the references, and with them the entries.
+    store.delete(DEPLOY, 'default', 'b', { propagationPolicy: 'Orphan' });
+    await eventually(() => store.get(DEPLOY, 'default', 'b') === undefined);
+    assert.deepEqual(names(b.metadata.uid!), []);
+    assert.ok(store.get(CM, 'default', 'b-1'));
   });
 });
 

@@ -19,6 +19,7 @@ import {
 } from './resources.ts';
 import type { ResourceType } from './resources.ts';
 import { applyDefaults, validateBuiltin } from './defaults.ts';
+import { validateAnnotations, validateLabels } from './meta-validation.ts';
 import { pruneAndDefault, validateAgainstSchema } from './schema.ts';
 import type { StructuralSchema } from './schema.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -43,6 +44,8 @@ export interface StoredEvent {
   object: KubeObject;
   previous?: KubeObject;
 }
+
+const SERVICE_ACCOUNT_REF: ResourceRef = { group: '', version: 'v1', resource: 'serviceaccounts' };
 
 /** Namespaces the real API server refuses to delete. */
 const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
@@ -93,6 +96,10 @@ function randomSuffix(): string {
   return s;
 }
 
+function controllerUidOf(object: KubeObject | undefined): string | undefined {
+  return object?.metadata.ownerReferences?.find((ref) => ref.controller === true)?.uid;
+}
+
 function withoutMetaAndStatus(object: KubeObject): string {
   const { metadata: _m, status: _s, ...rest } = object;
   return JSON.stringify(rest);
@@ -111,6 +118,10 @@ export class MemoryClusterStore implements ClusterStore {
   readonly registry = new ResourceRegistry();
   readonly #objects = new Map<string, Map<string, KubeObject>>();
   readonly #byUid = new Map<string, { group: string; resource: string; key: string }>();
+  /** Owner uid → type key → object keys of every object with an ownerReference to it (controller or not). */
+  readonly #dependents = new Map<string, Map<string, Set<string>>>();
+  /** Objects the garbage collector must look at (type key → object keys), filled as changes happen. */
+  readonly #gcQueue = new Map<string, Set<string>>();
   readonly #history: StoredEvent[] = [];
   readonly #historySize: number;
   readonly #maxObjectBytes: number;
@@ -188,7 +199,7 @@ export class MemoryClusterStore implements ClusterStore {
       type.custom !== undefined,
     );
     const matched: Array<[string, KubeObject]> = [];
-    for (const [key, object] of this.#bucket(type)) {
+    for (const [key, object] of this.#candidates(type, options.controllerUid)) {
       if (namespace !== undefined && type.namespaced && object.metadata.namespace !== namespace) continue;
       if (options.after !== undefined && key <= options.after) continue;
       if (!matchesLabels(labels, object.metadata.labels) || !matchesFields(fields, object)) continue;
@@ -202,6 +213,58 @@ export class MemoryClusterStore implements ClusterStore {
       remaining: matched.length - page.length,
       lastKey: page.at(-1)?.[0],
     };
+  }
+
+  /** The stored objects a list looks at: the whole type, or only those a controller owns. */
+  *#candidates(type: ResourceType, controllerUid: string | undefined): Iterable<[string, KubeObject]> {
+    const bucket = this.#bucket(type);
+    if (controllerUid === undefined) {
+      yield* bucket;
+      return;
+    }
+    for (const key of this.#dependents.get(controllerUid)?.get(typeKey(type.group, type.resource)) ?? []) {
+      const object = bucket.get(key);
+      if (object && controllerUidOf(object) === controllerUid) yield [key, object];
+    }
+  }
+
+  /**
+   * Keeps `#dependents` in step with a stored object going from `before` to `after`, and queues what the garbage
+   * collector must now look at: the object itself when it is being deleted or names a new owner (which may not
+   * exist), and an owner waiting in foreground deletion when one of its dependents let go of it.
+   */
+  #indexOwners(type: ResourceType, key: string, before?: KubeObject, after?: KubeObject): void {
+    const was = new Set((before?.metadata.ownerReferences ?? []).map((r) => r.uid));
+    const now = new Set((after?.metadata.ownerReferences ?? []).map((r) => r.uid));
+    const tKey = typeKey(type.group, type.resource);
+    for (const uid of was) {
+      if (now.has(uid)) continue;
+      const byType = this.#dependents.get(uid);
+      byType?.get(tKey)?.delete(key);
+      if (byType?.get(tKey)?.size === 0) byType.delete(tKey);
+      if (byType?.size === 0) this.#dependents.delete(uid);
+      const owner = this.#locate(uid);
+      if (owner?.object.metadata.deletionTimestamp) this.#gcEnqueue(owner.typeKey, owner.key);
+    }
+    let newOwner = false;
+    for (const uid of now) {
+      if (was.has(uid)) continue;
+      newOwner = true;
+      let byType = this.#dependents.get(uid);
+      if (!byType) this.#dependents.set(uid, (byType = new Map()));
+      let keys = byType.get(tKey);
+      if (!keys) byType.set(tKey, (keys = new Set()));
+      keys.add(key);
+    }
+    if (after && (newOwner || after.metadata.deletionTimestamp)) this.#gcEnqueue(tKey, key);
+  }
+
+  #locate(uid: string): { typeKey: string; key: string; object: KubeObject } | undefined {
+    const location = this.#byUid.get(uid);
+    if (!location) return undefined;
+    const tKey = typeKey(location.group, location.resource);
+    const object = this.#objects.get(tKey)?.get(location.key);
+    return object ? { typeKey: tKey, key: location.key, object } : undefined;
   }
 
   create(resource: ResourceRef, input: KubeObject): KubeObject {
@@ -239,11 +302,46 @@ export class MemoryClusterStore implements ClusterStore {
       meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name! };
     }
     this.#admitBuiltin(type, object, true);
+    if (type.group === '' && type.resource === 'pods') this.#admitServiceAccount(object, input.metadata);
     this.#admitCustom(type, object, undefined);
     if (this.#isCrd(type)) this.#prepareCrd(object);
     const stored = this.#commit(type, 'ADDED', object, undefined);
     if (this.#isCrd(type)) this.#registerCrd(stored);
+    // The controller manager gives every namespace its `default` ServiceAccount; done here at once, so that a
+    // Pod created right after its namespace does not race it.
+    if (type.group === '' && type.resource === 'namespaces') {
+      this.create(SERVICE_ACCOUNT_REF, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace: meta.name! },
+      });
+    }
     return this.#present(type, stored);
+  }
+
+  /**
+   * The ServiceAccount admission plugin: a Pod runs as an existing ServiceAccount of its namespace (`default` when
+   * none is named) and, when it names no imagePullSecrets, gets those of its ServiceAccount.
+   */
+  #admitServiceAccount(pod: KubeObject, requested: KubeObject['metadata'] | undefined): void {
+    const spec = pod.spec as { serviceAccountName?: string; imagePullSecrets?: unknown[] };
+    const namespace = pod.metadata.namespace!;
+    const name = spec.serviceAccountName || 'default';
+    const account = this.#bucket(this.typeOf(SERVICE_ACCOUNT_REF)).get(objectKey(namespace, name));
+    if (!account) {
+      // A generated name is not known yet when admission runs: the real message shows the prefix.
+      const shown = requested?.name ? pod.metadata.name : (requested?.generateName ?? pod.metadata.name);
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `pods "${shown}" is forbidden: service account ${namespace}/${name} was not found, retry after the service account is created`,
+        { name: shown ?? '', kind: 'pods' },
+      );
+    }
+    const pullSecrets = (account as { imagePullSecrets?: unknown[] }).imagePullSecrets ?? [];
+    if ((spec.imagePullSecrets ?? []).length === 0 && pullSecrets.length > 0) {
+      spec.imagePullSecrets = structuredClone(pullSecrets);
+    }
   }
 
   update(resource: ResourceRef, input: KubeObject): KubeObject {
@@ -447,12 +545,12 @@ export class MemoryClusterStore implements ClusterStore {
     object.metadata.resourceVersion = String(this.#rv);
     const stored = structuredClone(object);
     const key = objectKey(stored.metadata.namespace, stored.metadata.name!);
-    this.#bucket(type).set(key, stored);
+    const bucket = this.#bucket(type);
+    const before = bucket.get(key);
+    bucket.set(key, stored);
     this.#byUid.set(stored.metadata.uid!, { group: type.group, resource: type.resource, key });
+    this.#indexOwners(type, key, before, stored);
     this.#emit(type, eventType, stored, previous);
-    // Only deletions in progress and owned objects can give the garbage collector work.
-    if (stored.metadata.deletionTimestamp || (stored.metadata.ownerReferences ?? []).length > 0)
-      this.#scheduleGc();
     return stored;
   }
 
@@ -463,14 +561,21 @@ export class MemoryClusterStore implements ClusterStore {
   #remove(type: ResourceType, current: KubeObject): void {
     const bucket = this.#bucket(type);
     const key = objectKey(current.metadata.namespace, current.metadata.name!);
-    if (!bucket.delete(key)) return;
+    const removed = bucket.get(key);
+    if (!removed || !bucket.delete(key)) return;
     this.#byUid.delete(current.metadata.uid!);
+    this.#indexOwners(type, key, removed, undefined);
+    // Its dependents may be orphans now; a terminating namespace or CRD may be empty now.
+    for (const [tKey, keys] of this.#dependents.get(removed.metadata.uid!) ?? []) {
+      for (const dependent of keys) this.#gcEnqueue(tKey, dependent);
+    }
+    if (type.namespaced) this.#enqueueIfTerminating(NAMESPACE_REF, removed.metadata.namespace!);
+    if (type.custom) this.#enqueueIfTerminating(CRD_REF, type.custom.crdName);
     this.#rv++;
     const gone = structuredClone(current);
     gone.metadata.resourceVersion = String(this.#rv);
     this.#emit(type, 'DELETED', gone, current);
     if (this.#isCrd(type)) this.registry.setCrdTypes(current.metadata.name!, []);
-    this.#scheduleGc();
   }
 
   #emit(type: ResourceType, eventType: WatchEventType, object: KubeObject, previous: KubeObject | undefined) {
@@ -540,6 +645,7 @@ export class MemoryClusterStore implements ClusterStore {
     if (type.namespaced && !meta.namespace) {
       causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'metadata.namespace' });
     }
+    causes.push(...validateLabels(meta.labels), ...validateAnnotations(meta.annotations));
     if (this.#isCrd(type)) causes.push(...this.#validateCrd(object));
     if (causes.length > 0) throw invalid(kindLabel(type), type.group, name, causes);
   }
@@ -718,42 +824,45 @@ export class MemoryClusterStore implements ClusterStore {
 
   // ---------------------------------------------------------------- garbage collection
 
-  #scheduleGc(): void {
+  #gcEnqueue(tKey: string, key: string): void {
+    let keys = this.#gcQueue.get(tKey);
+    if (!keys) this.#gcQueue.set(tKey, (keys = new Set()));
+    keys.add(key);
     if (this.#gcScheduled) return;
     this.#gcScheduled = true;
     setImmediate(() => {
       this.#gcScheduled = false;
-      for (let pass = 0; pass < 1000 && this.#gcPass(); pass++);
+      for (let pass = 0; pass < 1000 && this.#gcQueue.size > 0; pass++) this.#gcPass();
     });
   }
 
-  #typeFor(group: string, resource: string): ResourceType | undefined {
+  #enqueueIfTerminating(ref: ResourceRef, name: string): void {
+    const tKey = typeKey(ref.group, ref.resource);
+    const key = objectKey(undefined, name);
+    if (this.#objects.get(tKey)?.get(key)?.metadata.deletionTimestamp) this.#gcEnqueue(tKey, key);
+  }
+
+  #typeFor(tKey: string): ResourceType | undefined {
+    const [group = '', resource = ''] = tKey.split('/');
     return this.registry.findAnyVersion(group, resource);
   }
 
-  #all(): Array<{ type: ResourceType; object: KubeObject }> {
+  #dependentsOf(uid: string): Array<{ type: ResourceType; object: KubeObject }> {
     const out: Array<{ type: ResourceType; object: KubeObject }> = [];
-    for (const [key, bucket] of this.#objects) {
-      const [group, resource] = key.split('/') as [string, string];
-      const type = this.#typeFor(group, resource);
-      if (!type) continue;
-      for (const object of bucket.values()) out.push({ type, object });
+    for (const [tKey, keys] of this.#dependents.get(uid) ?? []) {
+      const type = this.#typeFor(tKey);
+      const bucket = this.#objects.get(tKey);
+      if (!type || !bucket) continue;
+      for (const key of keys) {
+        const object = bucket.get(key);
+        if (object) out.push({ type, object });
+      }
     }
     return out;
   }
 
-  #fresh(type: ResourceType, object: KubeObject): KubeObject | undefined {
-    return this.#bucket(type).get(objectKey(object.metadata.namespace, object.metadata.name!));
-  }
-
-  #dependentsOf(uid: string, all: Array<{ type: ResourceType; object: KubeObject }>) {
-    return all.filter(({ object }) => (object.metadata.ownerReferences ?? []).some((r) => r.uid === uid));
-  }
-
   #ownerExists(ref: OwnerReference, dependent: KubeObject): boolean {
-    const location = this.#byUid.get(ref.uid);
-    if (!location) return false;
-    const owner = this.#objects.get(typeKey(location.group, location.resource))?.get(location.key);
+    const owner = this.#locate(ref.uid)?.object;
     if (!owner) return false;
     // A namespaced owner only counts in its own namespace.
     return (
@@ -761,147 +870,130 @@ export class MemoryClusterStore implements ClusterStore {
     );
   }
 
-  /** One pass of the garbage collector and namespace/CRD cleanup; true when it changed something. */
-  #gcPass(): boolean {
-    const all = this.#all();
-    let changed = false;
-    const tryOp = (op: () => void) => {
+  /**
+   * One pass of the garbage collector and namespace/CRD cleanup over the objects queued since the last pass: it
+   * never walks the whole store, so its cost follows the changes, not the number of objects kept.
+   */
+  #gcPass(): void {
+    const queued = [...this.#gcQueue].flatMap(([tKey, keys]) => [...keys].map((key) => [tKey, key] as const));
+    this.#gcQueue.clear();
+    for (const [tKey, key] of queued) {
+      const type = this.#typeFor(tKey);
+      const object = this.#objects.get(tKey)?.get(key);
+      if (!type || !object) continue;
       try {
-        op();
-        changed = true;
+        this.#collect(type, object);
+      } catch (error) {
+        // Another writer got there first (a conflict, a deletion): the change that caused it queues the object again.
+        if (!(error instanceof ApiError)) throw error;
+      }
+    }
+  }
+
+  #collect(type: ResourceType, object: KubeObject): void {
+    const meta = object.metadata;
+    if (meta.deletionTimestamp) {
+      const finalizers = meta.finalizers ?? [];
+      if (finalizers.includes(ORPHAN_FINALIZER)) return this.#orphanDependents(type, object);
+      if (finalizers.includes(FOREGROUND_FINALIZER)) return this.#deleteDependentsFirst(type, object);
+      if (type.group === '' && type.resource === 'namespaces') return this.#cleanNamespace(object);
+      if (this.#isCrd(type) && finalizers.includes(CRD_CLEANUP_FINALIZER)) return this.#cleanCrd(object);
+      return;
+    }
+    const refs = meta.ownerReferences ?? [];
+    if (refs.length === 0) return;
+    const live = refs.filter((r) => this.#ownerExists(r, object));
+    if (live.length === refs.length) return;
+    if (live.length === 0) {
+      this.deleteObject(type, meta.namespace, meta.name!, { propagationPolicy: 'Background' });
+      return;
+    }
+    const updated = structuredClone(object);
+    updated.metadata.ownerReferences = live;
+    this.#commit(type, 'MODIFIED', updated, object);
+  }
+
+  #withoutFinalizer(type: ResourceType, object: KubeObject, finalizer: string): void {
+    this.#setFinalizers(
+      type,
+      object,
+      (object.metadata.finalizers ?? []).filter((f) => f !== finalizer),
+    );
+  }
+
+  #orphanDependents(type: ResourceType, owner: KubeObject): void {
+    const uid = owner.metadata.uid!;
+    for (const dep of this.#dependentsOf(uid)) {
+      const refs = (dep.object.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+      const updated = structuredClone(dep.object);
+      if (refs.length > 0) updated.metadata.ownerReferences = refs;
+      else delete updated.metadata.ownerReferences;
+      this.#commit(dep.type, 'MODIFIED', updated, dep.object);
+    }
+    const now = this.#fresh(type, owner);
+    if (now) this.#withoutFinalizer(type, now, ORPHAN_FINALIZER);
+  }
+
+  /** Foreground deletion: dependents are deleted (foreground too); the owner goes once no blocking one is left. */
+  #deleteDependentsFirst(type: ResourceType, owner: KubeObject): void {
+    const uid = owner.metadata.uid!;
+    for (const dep of this.#dependentsOf(uid)) {
+      if (dep.object.metadata.deletionTimestamp) continue;
+      try {
+        this.deleteObject(dep.type, dep.object.metadata.namespace, dep.object.metadata.name!, {
+          propagationPolicy: 'Foreground',
+        });
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
       }
-    };
-    for (const { type, object: snapshot } of all) {
-      // Earlier steps of this pass may have changed or removed the object.
-      const object = this.#fresh(type, snapshot);
-      if (!object) continue;
-      const meta = object.metadata;
-      const current = () => this.#bucket(type).get(objectKey(meta.namespace, meta.name!));
-      if (meta.deletionTimestamp) {
-        const finalizers = meta.finalizers ?? [];
-        if (finalizers.includes(ORPHAN_FINALIZER)) {
-          for (const dep of this.#dependentsOf(meta.uid!, all)) {
-            const fresh = this.#fresh(dep.type, dep.object);
-            if (!fresh) continue;
-            const refs = (fresh.metadata.ownerReferences ?? []).filter((r) => r.uid !== meta.uid);
-            const updated = structuredClone(fresh);
-            if (refs.length > 0) updated.metadata.ownerReferences = refs;
-            else delete updated.metadata.ownerReferences;
-            tryOp(() => this.#commit(dep.type, 'MODIFIED', updated, fresh));
-          }
-          const now = current();
-          if (now) {
-            tryOp(() =>
-              this.#setFinalizers(
-                type,
-                now,
-                (now.metadata.finalizers ?? []).filter((f) => f !== ORPHAN_FINALIZER),
-              ),
-            );
-          }
-          continue;
-        }
-        if (finalizers.includes(FOREGROUND_FINALIZER)) {
-          const deps = this.#dependentsOf(meta.uid!, all);
-          for (const dep of deps) {
-            if (dep.object.metadata.deletionTimestamp) continue;
-            tryOp(() =>
-              this.deleteObject(dep.type, dep.object.metadata.namespace, dep.object.metadata.name!, {
-                propagationPolicy: 'Foreground',
-              }),
-            );
-          }
-          const blocking = deps.filter(({ object: d }) =>
-            (d.metadata.ownerReferences ?? []).some((r) => r.uid === meta.uid && r.blockOwnerDeletion),
-          );
-          const stillThere = blocking.filter(({ type: t, object: d }) =>
-            this.#bucket(t).has(objectKey(d.metadata.namespace, d.metadata.name!)),
-          );
-          const now = current();
-          if (stillThere.length === 0 && now) {
-            tryOp(() =>
-              this.#setFinalizers(
-                type,
-                now,
-                (now.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER),
-              ),
-            );
-          }
-          continue;
-        }
-        if (type.group === '' && type.resource === 'namespaces') {
-          changed = this.#cleanNamespace(object, all) || changed;
-          continue;
-        }
-        if (this.#isCrd(type) && finalizers.includes(CRD_CLEANUP_FINALIZER)) {
-          changed = this.#cleanCrd(object, all) || changed;
-          continue;
-        }
-        continue;
-      }
-      const refs = meta.ownerReferences ?? [];
-      if (refs.length === 0) continue;
-      const live = refs.filter((r) => this.#ownerExists(r, object));
-      if (live.length === refs.length) continue;
-      if (live.length === 0) {
-        tryOp(() => this.deleteObject(type, meta.namespace, meta.name!, { propagationPolicy: 'Background' }));
-      } else {
-        const fresh = this.#fresh(type, object);
-        if (!fresh) continue;
-        const updated = structuredClone(fresh);
-        updated.metadata.ownerReferences = (fresh.metadata.ownerReferences ?? []).filter((r) =>
-          this.#ownerExists(r, fresh),
-        );
-        tryOp(() => this.#commit(type, 'MODIFIED', updated, fresh));
-      }
     }
-    return changed;
-  }
-
-  #cleanNamespace(ns: KubeObject, all: Array<{ type: ResourceType; object: KubeObject }>): boolean {
-    const name = ns.metadata.name!;
-    const contents = all.filter(({ type, object }) => type.namespaced && object.metadata.namespace === name);
-    let changed = false;
-    for (const { type, object } of contents) {
-      if (object.metadata.deletionTimestamp) continue;
-      this.deleteObject(type, name, object.metadata.name!, { propagationPolicy: 'Background' });
-      changed = true;
-    }
-    if (contents.length === 0) {
-      const updated = structuredClone(ns);
-      updated.spec = { ...(updated.spec as object), finalizers: [] };
-      if ((updated.metadata.finalizers ?? []).length === 0)
-        this.#remove(this.registry.resolve(NAMESPACE_REF), ns);
-      else this.#commit(this.registry.resolve(NAMESPACE_REF), 'MODIFIED', updated, ns);
-      changed = true;
-    }
-    return changed;
-  }
-
-  #cleanCrd(crd: KubeObject, all: Array<{ type: ResourceType; object: KubeObject }>): boolean {
-    const spec = crd.spec as { group: string; names: { plural: string } };
-    const instances = all.filter(
-      ({ type }) => type.group === spec.group && type.resource === spec.names.plural,
+    const blocking = this.#dependentsOf(uid).some(({ object }) =>
+      (object.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.blockOwnerDeletion),
     );
-    let changed = false;
-    for (const { type, object } of instances) {
-      if (object.metadata.deletionTimestamp) continue;
+    const now = this.#fresh(type, owner);
+    if (!blocking && now) this.#withoutFinalizer(type, now, FOREGROUND_FINALIZER);
+  }
+
+  #fresh(type: ResourceType, object: KubeObject): KubeObject | undefined {
+    return this.#bucket(type).get(objectKey(object.metadata.namespace, object.metadata.name!));
+  }
+
+  #cleanNamespace(ns: KubeObject): void {
+    const name = ns.metadata.name!;
+    let remaining = 0;
+    for (const [tKey, bucket] of this.#objects) {
+      const type = this.#typeFor(tKey);
+      if (!type?.namespaced) continue;
+      for (const object of [...bucket.values()]) {
+        if (object.metadata.namespace !== name) continue;
+        remaining++;
+        if (object.metadata.deletionTimestamp) continue;
+        this.deleteObject(type, name, object.metadata.name!, { propagationPolicy: 'Background' });
+      }
+    }
+    // Whatever was removed above queued the namespace again; it is finalized once a pass finds it empty.
+    if (remaining > 0) return;
+    // Already finalized by the API and held only by metadata finalizers: removing those removes it.
+    if (((ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length === 0) return;
+    const updated = structuredClone(ns);
+    updated.spec = { ...(updated.spec as object), finalizers: [] };
+    const namespaces = this.registry.resolve(NAMESPACE_REF);
+    if ((updated.metadata.finalizers ?? []).length === 0) this.#remove(namespaces, ns);
+    else this.#commit(namespaces, 'MODIFIED', updated, ns);
+  }
+
+  #cleanCrd(crd: KubeObject): void {
+    const spec = crd.spec as { group: string; names: { plural: string } };
+    const tKey = typeKey(spec.group, spec.names.plural);
+    const type = this.#typeFor(tKey);
+    const instances = [...(this.#objects.get(tKey)?.values() ?? [])];
+    for (const object of instances) {
+      if (!type || object.metadata.deletionTimestamp) continue;
       this.deleteObject(type, object.metadata.namespace, object.metadata.name!, {
         propagationPolicy: 'Background',
       });
-      changed = true;
     }
-    if (instances.length === 0) {
-      const type = this.registry.resolve(CRD_REF);
-      this.#setFinalizers(
-        type,
-        crd,
-        (crd.metadata.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER),
-      );
-      changed = true;
-    }
-    return changed;
+    if (instances.length > 0) return;
+    this.#withoutFinalizer(this.registry.resolve(CRD_REF), crd, CRD_CLEANUP_FINALIZER);
   }
 }

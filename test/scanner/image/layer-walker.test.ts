@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { buffer } from 'node:stream/consumers';
 import tar from 'tar-stream';
 import { nodePackageAnalyzer } from '../../../src/scanner/analyzers/lang/node-pkg.ts';
 import { pythonPackageAnalyzer } from '../../../src/scanner/analyzers/lang/python-pkg.ts';
@@ -17,6 +18,7 @@ import {
   walkLayer,
   type LayerWarning,
 } from '../../../src/scanner/image/layer-walker.ts';
+import { SecretScanner } from '../../../src/scanner/secrets/scanner.ts';
 
 const run = promisify(execFile);
 const analyzers = [nodePackageAnalyzer, pythonPackageAnalyzer];
@@ -137,6 +139,74 @@ describe('layer walker', () => {
     ]);
     await truncate(layer, Math.floor((await stat(layer)).size / 2));
     await assert.rejects(walkLayer(createReadStream(layer), { analyzers, diffId: 'sha256:ee' }), LayerError);
+  });
+
+  /** A tar whose last entry (a package.json, not a multiple of 512 bytes) ends the file: no padding, no end marker. */
+  async function unterminatedTar(name: string, cut: number): Promise<Buffer> {
+    const lastName = 'app/node_modules/zeta/package.json';
+    const last = packageJson('zeta', '2.0.0');
+    const layer = await gnuTarLayer(name, { ...tree, [lastName]: last });
+    // GNU tar orders entries by directory listing; rebuild with zeta last, as umoci's writer did in the wild.
+    await run('tar', ['-c', '-f', layer, '-C', join(scratch, `${name}.d`), '--exclude', lastName, '.']);
+    await run('tar', ['-r', '-f', layer, '-C', join(scratch, `${name}.d`), lastName]);
+    const bytes = await readFile(layer);
+    const header = bytes.indexOf(Buffer.from(lastName));
+    assert.ok(header > 0);
+    return bytes.subarray(0, header + 512 + Buffer.byteLength(last) - cut);
+  }
+
+  it('reads a layer that stops right after its last entry (no padding or end-of-archive, as old umoci writes)', async () => {
+    const bytes = await unterminatedTar('unterminated.tar', 0);
+    assert.notEqual(bytes.length % 512, 0);
+    const warnings: LayerWarning[] = [];
+    const result = await walkLayer(Readable.from([gzipSync(bytes)]), {
+      analyzers,
+      diffId: 'sha256:e1',
+      onWarning: (warning) => warnings.push(warning),
+    });
+    assert.ok(
+      result.Applications.some((app) => app.Packages.some((pkg) => pkg.ID === 'zeta@2.0.0')),
+      'the last entry is analyzed',
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]?.message ?? '',
+      /stops without padding or an end-of-archive marker \(\d+ bytes short of a block\)/,
+    );
+  });
+
+  it('still fails when the last entry itself is cut short', async () => {
+    const bytes = await unterminatedTar('cut-entry.tar', 10);
+    await assert.rejects(
+      walkLayer(Readable.from([bytes]), { analyzers, diffId: 'sha256:e2', onWarning: () => {} }),
+      (error: unknown) =>
+        error instanceof LayerError && /is truncated: its last entry needs 10 more bytes/.test(error.message),
+    );
+  });
+
+  it('streams big files only the secret scanner wants, and keeps walking after a binary one', async () => {
+    const pack = tar.pack();
+    const packed = buffer(pack);
+    const binary = Buffer.alloc(3 * 1024 * 1024);
+    binary.write('\u007fELF', 0, 'latin1');
+    pack.entry({ name: 'usr/bin/big-tool' }, binary);
+    const text = `${'filler line\n'.repeat(200_000)}AWS_ACCESS_KEY_ID=AKIAZ3MSJV4WQNSALJP3\n`;
+    pack.entry({ name: 'etc/big.conf' }, Buffer.from(text));
+    pack.entry({ name: 'app/node_modules/after/package.json' }, packageJson('after', '1.0.0'));
+    pack.finalize();
+    const result = await walkLayer(Readable.from([gzipSync(await packed)]), {
+      analyzers,
+      diffId: 'sha256:e3',
+      secrets: new SecretScanner(),
+    });
+    assert.deepEqual(
+      result.Secrets.map((file) => [file.FilePath, file.Findings.map((f) => [f.RuleID, f.StartLine])]),
+      [['/etc/big.conf', [['aws-access-key-id', 200_001]]]],
+    );
+    assert.deepEqual(
+      result.Applications.flatMap((app) => app.Packages.map((pkg) => pkg.ID)),
+      ['after@1.0.0'],
+    );
   });
 
   it('stops a decompression bomb at the layer limit', async () => {

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { formatJson } from '../../../src/scanner/report/json.ts';
 import type { DetectedVulnerability, Report } from '../../../src/scanner/report/model.ts';
 import { formatTable } from '../../../src/scanner/report/table.ts';
+import { assertGolden } from './format-check.ts';
+import { sampleReport } from './sample-report.ts';
 
 const vulnerability = (id: string, pkg: string, severity: DetectedVulnerability['Severity'], extra = {}) => ({
   VulnerabilityID: id,
@@ -121,6 +123,21 @@ describe('table output', () => {
     const colored = formatTable(report, { severities: ['CRITICAL'], scanners: ['vuln'], color: true });
     assert.ok(colored.includes('\u001b[4m'), 'underlined target');
     assert.ok(colored.includes('\u001b[91mCRITICAL'), 'bright red CRITICAL');
+  });
+
+  it('matches the golden table of the shared sample report, plain and coloured', () => {
+    const options = {
+      severities: ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const,
+      scanners: ['vuln', 'secret'] as const,
+    };
+    assertGolden('table.txt', formatTable(sampleReport(), { ...options, color: false }));
+    assertGolden('table-color.txt', formatTable(sampleReport(), { ...options, color: true }));
+  });
+
+  it('matches the golden JSON of the shared sample report', () => {
+    const json = formatJson(sampleReport());
+    assert.deepEqual(JSON.parse(json), sampleReport(), 'JSON output is the report, nothing added or lost');
+    assertGolden('report.json', json);
   });
 
   it('writes JSON with two-space indent, omitted empty fields and a trailing newline', () => {

@@ -6,7 +6,9 @@ import {
   isBinaryContent,
   matchesSkipPattern,
   defaultSkipPatterns,
+  requiredLiteral,
 } from '../../../src/scanner/secrets/files.ts';
+import { posix } from 'node:path';
 
 describe('isBinaryContent', () => {
   it('flags control bytes other than BEL..CR (except VT) and ESC in the first 300 bytes', () => {
@@ -54,5 +56,55 @@ describe('matchesSkipPattern', () => {
     assert.equal(matchesSkipPattern('app/photo.jpg', defaultSkipPatterns), true);
     assert.equal(matchesSkipPattern('app/photo.jpg.txt', defaultSkipPatterns), false);
     assert.equal(matchesSkipPattern('app/go.mod.bak', defaultSkipPatterns), false);
+    assert.equal(matchesSkipPattern('.git/config', defaultSkipPatterns), true);
+    assert.equal(matchesSkipPattern('go.mod', defaultSkipPatterns), true);
+  });
+
+  it('pre-filters on the literal every match contains, never on text a wildcard may leave out', () => {
+    assert.equal(requiredLiteral('**/.git/**'), '.git');
+    assert.equal(requiredLiteral('**/node_modules/**'), 'node_modules');
+    assert.equal(requiredLiteral('**/*.{jpg,png,tar}'), '.');
+    assert.equal(requiredLiteral('app/*/config[0-9].yaml'), 'config');
+    assert.equal(requiredLiteral('!**/keep.txt'), '');
+  });
+
+  it('decides exactly as path.matchesGlob does', () => {
+    const patterns = [
+      ...defaultSkipPatterns,
+      'app/*/config[0-9].yaml',
+      '**/secrets/*.{env,txt}',
+      'etc/**',
+      '*.log',
+      '**/a?c/**',
+    ];
+    const segment = fc.constantFrom(
+      'app',
+      '.git',
+      'node_modules',
+      'go.mod',
+      'x.jpg',
+      'config1.yaml',
+      'secrets',
+      'k.env',
+      'etc',
+      'abc',
+      'aXc',
+      'y.log',
+      '.hidden',
+      'Gemfile.lock',
+    );
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.boolean(), (parts, slash) => {
+        const path = `${slash ? '/' : ''}${parts.join('/')}`;
+        for (const pattern of patterns) {
+          assert.equal(
+            matchesSkipPattern(path, [pattern]),
+            posix.matchesGlob(path.replace(/^\/+/, ''), pattern),
+            `${pattern} on ${path}`,
+          );
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -19,6 +19,7 @@ export interface ElfFile {
 }
 
 const elfMagic = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+const maxSectionNameBytes = 4096;
 
 export function isElf(content: Buffer): boolean {
   return content.length >= 64 && content.subarray(0, 4).equals(elfMagic);
@@ -77,8 +78,11 @@ export function parseElf(content: Buffer): ElfFile | undefined {
       for (const section of raw) {
         if (section.nameOffset >= names.size) continue;
         const start = names.offset + section.nameOffset;
-        const end = content.indexOf(0, start);
-        if (end < 0 || end > names.offset + names.size) continue;
+        // Searching for each name's NUL up to the table's end would cost sections × table size when the table
+        // has none; the names looked up here are short, so a longer one is skipped.
+        const limit = Math.min(names.offset + names.size, start + maxSectionNameBytes);
+        const end = content.subarray(0, limit).indexOf(0, start);
+        if (end < 0) continue;
         sections.push({
           name: content.toString('latin1', start, end),
           offset: section.offset,

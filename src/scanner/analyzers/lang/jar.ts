@@ -1,4 +1,4 @@
-import { unzipSync, type UnzipFileInfo } from 'fflate';
+import { unzipSync } from 'fflate';
 import { AnalyzerError, type Analyzer } from '../types.ts';
 import type { Package } from '../../inventory.ts';
 import { baseName, singleApplication } from './language-package.ts';
@@ -14,6 +14,16 @@ const maxNestingDepth = 8;
 /** Per-entry and per-archive inflation limits: a zip bomb is refused before its entries are inflated. */
 const maxEntryBytes = 256 * 1024 * 1024;
 const maxTotalBytes = 1024 * 1024 * 1024;
+/**
+ * Nested archives opened per top-level archive. Large EARs hold a few thousand; a central directory that lists the
+ * same nested jar under many names (entries may share their data) would otherwise multiply at every level.
+ */
+const maxArchives = 20_000;
+
+interface Budget {
+  bytes: number;
+  archives: number;
+}
 
 /**
  * Java archives and the archives nested in them (Spring Boot `BOOT-INF/lib`, `WEB-INF/lib`, EARs). A package comes
@@ -25,7 +35,7 @@ export const jarAnalyzer: Analyzer = {
   version: 1,
   required: ({ path }) => archivePattern.test(path),
   analyze({ path, content }) {
-    const budget = { remaining: maxTotalBytes };
+    const budget: Budget = { bytes: maxTotalBytes, archives: maxArchives };
     const packages = new Map<string, Package>();
     try {
       for (const pkg of archivePackages(path, content, 0, budget)) {
@@ -40,35 +50,36 @@ export const jarAnalyzer: Analyzer = {
   },
 };
 
-function archivePackages(
-  path: string,
-  archive: Uint8Array,
-  depth: number,
-  budget: { remaining: number },
-): Package[] {
-  const nested: string[] = [];
-  const take = (file: UnzipFileInfo) => {
-    if (file.originalSize > maxEntryBytes || file.originalSize > budget.remaining) {
-      throw new AnalyzerError(
-        type,
-        path,
-        `entry ${file.name} declares ${file.originalSize} bytes, over the limit`,
-      );
-    }
-    budget.remaining -= file.originalSize;
-    return true;
-  };
-  const metadata = unzipSync(archive, {
+/** One pass over the archive reads its metadata and its nested archives: reading each by name would rescan the
+ *  whole central directory once per nested archive. An entry listed twice is read once. */
+function archivePackages(path: string, archive: Uint8Array, depth: number, budget: Budget): Package[] {
+  const taken = new Set<string>();
+  const isNested = (name: string) => archivePattern.test(name) && depth < maxNestingDepth;
+  const entries = unzipSync(archive, {
     filter: (file) => {
-      if (archivePattern.test(file.name) && depth < maxNestingDepth) nested.push(file.name);
-      return (file.name === manifestPath || pomPropertiesPattern.test(file.name)) && take(file);
+      const wanted =
+        file.name === manifestPath || pomPropertiesPattern.test(file.name) || isNested(file.name);
+      if (!wanted || taken.has(file.name)) return false;
+      taken.add(file.name);
+      if (isNested(file.name) && --budget.archives < 0) {
+        throw new AnalyzerError(type, path, `more than ${maxArchives} nested archives`);
+      }
+      if (file.originalSize > maxEntryBytes || file.originalSize > budget.bytes) {
+        throw new AnalyzerError(
+          type,
+          path,
+          `entry ${file.name} declares ${file.originalSize} bytes, over the limit`,
+        );
+      }
+      budget.bytes -= file.originalSize;
+      return true;
     },
   });
 
   const packages: Package[] = [];
   const fromFileName = artifactFromFileName(baseName(path));
   let describesArchive = false;
-  for (const [name, bytes] of Object.entries(metadata)) {
+  for (const [name, bytes] of Object.entries(entries)) {
     if (!pomPropertiesPattern.test(name)) continue;
     const properties = parseProperties(Buffer.from(bytes).toString('utf8'));
     const groupId = properties.get('groupId');
@@ -81,7 +92,7 @@ function archivePackages(
     }
   }
   if (!describesArchive && packages.length === 0) {
-    const manifestBytes = metadata[manifestPath];
+    const manifestBytes = entries[manifestPath];
     const coordinates = manifestBytes
       ? manifestCoordinates(Buffer.from(manifestBytes).toString('utf8'))
       : undefined;
@@ -89,9 +100,8 @@ function archivePackages(
       packages.push(mavenPackage(coordinates.groupId, coordinates.artifactId, coordinates.version, path));
   }
 
-  for (const name of nested) {
-    const inner = unzipSync(archive, { filter: (file) => file.name === name && take(file) })[name];
-    if (inner) packages.push(...archivePackages(`${path}/${name}`, inner, depth + 1, budget));
+  for (const [name, inner] of Object.entries(entries)) {
+    if (isNested(name)) packages.push(...archivePackages(`${path}/${name}`, inner, depth + 1, budget));
   }
   return packages;
 }

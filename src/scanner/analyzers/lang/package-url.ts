@@ -19,6 +19,22 @@ const purlTypes: Record<string, string> = {
   pom: 'maven',
   gobinary: 'golang',
   gomod: 'golang',
+  yarn: 'npm',
+  pnpm: 'npm',
+  bun: 'npm',
+  pipenv: 'pypi',
+  poetry: 'pypi',
+  uv: 'pypi',
+  pylock: 'pypi',
+  gradle: 'maven',
+  sbt: 'maven',
+  'packages-props': 'nuget',
+  hex: 'hex',
+  pub: 'pub',
+  cocoapods: 'cocoapods',
+  swift: 'swift',
+  conan: 'conan',
+  'conda-environment': 'conda',
 };
 
 /**
@@ -33,13 +49,14 @@ export function languagePackageUrl(type: ApplicationType, name: string, version:
   switch (purlType) {
     case 'npm':
     case 'composer':
+    case 'swift':
     case 'golang': {
       const slash = name.lastIndexOf('/');
       if (slash > 0) {
         namespace = name.slice(0, slash);
         localName = name.slice(slash + 1);
       }
-      if (purlType !== 'composer') {
+      if (purlType === 'npm' || purlType === 'golang') {
         namespace = namespace?.toLowerCase();
         localName = localName.toLowerCase();
       }

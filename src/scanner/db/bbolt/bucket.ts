@@ -8,7 +8,7 @@ import {
   describePageFlags,
   readU64,
 } from './format.ts';
-import { type BoltNode, NodeFormatProblem, childIndexFor, decodeNode, seekIndex } from './node.ts';
+import { type BoltNode, NodeFormatProblem, childIndexFor, inlineNode, seekIndex } from './node.ts';
 import type { PageReader } from './page-reader.ts';
 
 const NO_PREFIX = new Uint8Array(0);
@@ -19,15 +19,10 @@ function toKey(key: Uint8Array | string): Uint8Array {
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
 }
 
-function hasPrefix(key: Buffer, prefix: Uint8Array): boolean {
-  if (key.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
-  return true;
-}
-
 /**
  * A bucket: a sorted map of byte keys to values or nested buckets. Obtain one from `BoltDb.root()` or
- * `BoltBucket.bucket()`. Returned Buffers are read-only views into cached page images and stay valid forever.
+ * `BoltBucket.bucket()`. Returned Buffers are copies the caller owns (cached page memory is reused); `getText` and
+ * a cursor's text accessors decode straight from the page instead, for callers that want a string anyway.
  */
 export class BoltBucket {
   readonly #pages: PageReader;
@@ -47,13 +42,24 @@ export class BoltBucket {
     return this.#root.pageId;
   }
 
-  /** The value stored under `key`; undefined if there is no such key or it names a nested bucket. */
+  /** A copy of the value stored under `key`; undefined if there is no such key or it names a nested bucket. */
   get(key: Uint8Array | string): Buffer | undefined {
     const target = toKey(key);
     const leaf = this.#leafFor(target);
     const found = seekIndex(leaf, target);
     if ((found & 1) === 0 || leaf.isBucket(found >>> 1)) return undefined;
-    return leaf.value(found >>> 1);
+    return leaf.copyValue(found >>> 1);
+  }
+
+  /** The value stored under `key` decoded as UTF-8 (no intermediate Buffer); undefined as for `get`. */
+  getText(key: Uint8Array | string): string | undefined {
+    const target = toKey(key);
+    const leaf = this.#leafFor(target);
+    const found = seekIndex(leaf, target);
+    const i = found >>> 1;
+    if ((found & 1) === 0 || leaf.isBucket(i)) return undefined;
+    const start = leaf.valueStart(i);
+    return leaf.buffer.toString('utf8', start, start + leaf.valueLength(i));
   }
 
   /** The nested bucket `name`; undefined if there is no such key or it holds a plain value. */
@@ -62,30 +68,29 @@ export class BoltBucket {
     const leaf = this.#leafFor(target);
     const found = seekIndex(leaf, target);
     if ((found & 1) === 0 || !leaf.isBucket(found >>> 1)) return undefined;
-    return this.#openNested(leaf.value(found >>> 1), leaf.pageId);
+    return this.#openNested(leaf, found >>> 1);
   }
 
   cursor(): BoltCursor {
     return new BoltCursor(this.#pages, this.#root);
   }
 
-  /** Entries in key order, only those whose key starts with `prefix` when given. */
+  /** Entries in key order (copies), only those whose key starts with `prefix` when given. */
   *entries(prefix?: Uint8Array | string): IterableIterator<BoltEntry> {
     const p = prefix === undefined ? NO_PREFIX : toKey(prefix);
     const cursor = this.cursor();
-    for (let entry = cursor.seek(p); entry !== undefined && hasPrefix(entry.key, p); entry = cursor.next()) {
-      yield entry;
-    }
+    for (let on = cursor.seek(p); on && cursor.keyStartsWith(p); on = cursor.next()) yield cursor.entry();
   }
 
   /** Nested buckets in key order, only those whose name starts with `prefix` when given. */
   *buckets(prefix?: Uint8Array | string): IterableIterator<[Buffer, BoltBucket]> {
     const p = prefix === undefined ? NO_PREFIX : toKey(prefix);
     const cursor = this.cursor();
-    for (let entry = cursor.seek(p); entry !== undefined && hasPrefix(entry.key, p); entry = cursor.next()) {
-      if (entry.value !== null) continue;
-      const raw = cursorRawPosition(cursor)!;
-      yield [raw.key, this.#openNested(raw.value, raw.pageId)];
+    for (let on = cursor.seek(p); on && cursor.keyStartsWith(p); on = cursor.next()) {
+      if (!cursor.isBucket()) continue;
+      const name = cursor.key();
+      const { node, index } = cursorRawPosition(cursor);
+      yield [name, this.#openNested(node, index)];
     }
   }
 
@@ -116,8 +121,11 @@ export class BoltBucket {
     return node;
   }
 
-  /** Opens the nested bucket whose leaf value (bucket header, then an inline page if root is 0) is `value`. */
-  #openNested(value: Buffer, holderPage: number): BoltBucket {
+  /** Opens the nested bucket whose leaf value (bucket header, then an inline page if root is 0) is element i. */
+  #openNested(leaf: BoltNode, i: number): BoltBucket {
+    const holderPage = leaf.pageId;
+    const start = leaf.valueStart(i);
+    const value = leaf.buffer.subarray(start, start + leaf.valueLength(i));
     if (value.length < BUCKET_HEADER_SIZE) {
       throw this.#pages.formatError(
         `a nested bucket value has ${value.length} bytes, fewer than the ${BUCKET_HEADER_SIZE}-byte bucket header`,
@@ -160,7 +168,7 @@ export class BoltBucket {
       );
     }
     try {
-      return decodeNode(page, true, page.readUInt16LE(10), { pageId: holderPage, inline: true });
+      return inlineNode(page, holderPage);
     } catch (error) {
       if (error instanceof NodeFormatProblem) throw this.#pages.formatError(error.message, error.pageId);
       throw error;

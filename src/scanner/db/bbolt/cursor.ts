@@ -11,30 +11,32 @@ export interface BoltEntry {
 /** The root of a bucket's B+tree: a page id, or the decoded leaf page embedded in an inline bucket's value. */
 export type BucketRoot = { pageId: number; inline?: undefined } | { pageId?: undefined; inline: BoltNode };
 
-/** The raw value under a cursor (a bucket header for nested buckets) and the page holding it. */
+/** The element under a cursor: the leaf node (valid until the next page load) and the element's index in it. */
 export interface RawPosition {
-  key: Buffer;
-  value: Buffer;
-  isBucket: boolean;
-  pageId: number;
+  node: BoltNode;
+  index: number;
 }
 
-let rawPositionOf: (cursor: BoltCursor) => RawPosition | undefined;
+let rawPositionOf: (cursor: BoltCursor) => RawPosition;
 
 /** Raw access for BoltBucket (opening nested buckets found while iterating); not part of the public API. */
-export function cursorRawPosition(cursor: BoltCursor): RawPosition | undefined {
+export function cursorRawPosition(cursor: BoltCursor): RawPosition {
   return rawPositionOf(cursor);
 }
 
 /**
  * Walks a bucket's entries in key order, keeping the path from the root to the current leaf on a stack so that
- * `next` can climb to the next leaf without parent pointers. Positioning methods return the entry they land on.
- * Returned key/value Buffers are read-only views into cached page images; they stay valid after the cursor moves.
+ * `next` can climb to the next leaf without parent pointers. `first`, `seek` and `next` move the cursor and say
+ * whether it is on an entry; the accessors then read that entry. Moving allocates nothing. `key()` and `value()`
+ * return copies the caller owns; `keyText()` and `valueText()` decode UTF-8 straight from the cached page.
  */
 export class BoltCursor {
   readonly #pages: PageReader;
   readonly #root: BucketRoot;
   readonly #nodes: BoltNode[] = [];
+  /** Generation of each node when it was put on the stack: a different one means its frame was reused. */
+  readonly #generations: number[] = [];
+  readonly #pageIds: number[] = [];
   readonly #indexes: number[] = [];
   #depth = 0;
   #positioned = false;
@@ -42,7 +44,7 @@ export class BoltCursor {
   #descents = 0;
 
   static {
-    rawPositionOf = (cursor) => cursor.#raw();
+    rawPositionOf = (cursor) => ({ node: cursor.#leaf(), index: cursor.#indexes[cursor.#depth - 1]! });
   }
 
   constructor(pages: PageReader, root: BucketRoot) {
@@ -50,16 +52,16 @@ export class BoltCursor {
     this.#root = root;
   }
 
-  /** Moves to the first entry; undefined if the bucket is empty. */
-  first(): BoltEntry | undefined {
+  /** Moves to the first entry; false if the bucket is empty. */
+  first(): boolean {
     this.#reset();
     this.#descendLeftmost();
     if (this.#top().count === 0) this.#advance();
-    return this.#current();
+    return this.#depth > 0;
   }
 
-  /** Moves to the first entry whose key is >= `key` (byte order); undefined if there is none. */
-  seek(key: Uint8Array | string): BoltEntry | undefined {
+  /** Moves to the first entry whose key is >= `key` (byte order); false if there is none. */
+  seek(key: Uint8Array | string): boolean {
     const target = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
     this.#reset();
     for (;;) {
@@ -69,7 +71,7 @@ export class BoltCursor {
         const i = seekIndex(node, target) >>> 1;
         this.#indexes[d] = i;
         if (i >= node.count) this.#advance();
-        return this.#current();
+        return this.#depth > 0;
       }
       const i = childIndexFor(node, target);
       this.#indexes[d] = i;
@@ -77,15 +79,100 @@ export class BoltCursor {
     }
   }
 
-  /** Moves to the next entry; undefined at the end. On a cursor not yet positioned this is `first()`. */
-  next(): BoltEntry | undefined {
+  /** Moves to the next entry; false at the end. On a cursor not yet positioned this is `first()`. */
+  next(): boolean {
     if (!this.#positioned) return this.first();
-    if (this.#depth === 0) return undefined;
+    if (this.#depth === 0) return false;
     const d = this.#depth - 1;
+    const node = this.#frame(d);
     const i = this.#indexes[d]! + 1;
     this.#indexes[d] = i;
-    if (i >= this.#nodes[d]!.count) this.#advance();
-    return this.#current();
+    if (i >= node.count) this.#advance();
+    return this.#depth > 0;
+  }
+
+  /** Whether the cursor is on an entry. */
+  get positioned(): boolean {
+    return this.#depth > 0;
+  }
+
+  /** A copy of the current key. */
+  key(): Buffer {
+    return this.#leaf().copyKey(this.#index());
+  }
+
+  /** A copy of the current value; null when the key names a nested bucket. */
+  value(): Buffer | null {
+    const node = this.#leaf();
+    const i = this.#index();
+    return node.isBucket(i) ? null : node.copyValue(i);
+  }
+
+  /** The current entry as a pair of copies. */
+  entry(): BoltEntry {
+    return { key: this.key(), value: this.value() };
+  }
+
+  isBucket(): boolean {
+    return this.#leaf().isBucket(this.#index());
+  }
+
+  /** The current key decoded as UTF-8. */
+  keyText(): string {
+    const node = this.#leaf();
+    const i = this.#index();
+    const start = node.keyStart(i);
+    return node.buffer.toString('utf8', start, start + node.keyLength(i));
+  }
+
+  /** The current value decoded as UTF-8 ('' for a nested bucket). */
+  valueText(): string {
+    const node = this.#leaf();
+    const i = this.#index();
+    if (node.isBucket(i)) return '';
+    const start = node.valueStart(i);
+    return node.buffer.toString('utf8', start, start + node.valueLength(i));
+  }
+
+  /** Whether the current key is exactly `key`. */
+  keyEquals(key: Uint8Array): boolean {
+    const node = this.#leaf();
+    const i = this.#index();
+    return node.keyLength(i) === key.length && this.#keyStartsWith(node, i, key);
+  }
+
+  /** Whether the current key starts with `prefix`. */
+  keyStartsWith(prefix: Uint8Array): boolean {
+    const node = this.#leaf();
+    const i = this.#index();
+    return node.keyLength(i) >= prefix.length && this.#keyStartsWith(node, i, prefix);
+  }
+
+  #keyStartsWith(node: BoltNode, i: number, prefix: Uint8Array): boolean {
+    const data = node.buffer;
+    const start = node.keyStart(i);
+    for (let j = 0; j < prefix.length; j++) if (data[start + j] !== prefix[j]) return false;
+    return true;
+  }
+
+  #index(): number {
+    return this.#indexes[this.#depth - 1]!;
+  }
+
+  #leaf(): BoltNode {
+    if (this.#depth === 0) throw new Error('the bbolt cursor is not on an entry');
+    return this.#frame(this.#depth - 1);
+  }
+
+  /** The node at stack depth d, reloaded if its cache frame has been reused for another page since. */
+  #frame(d: number): BoltNode {
+    let node = this.#nodes[d]!;
+    if (node.generation !== this.#generations[d]) {
+      node = this.#pages.node(this.#pageIds[d]!);
+      this.#nodes[d] = node;
+      this.#generations[d] = node.generation;
+    }
+    return node;
   }
 
   #reset(): void {
@@ -93,8 +180,7 @@ export class BoltCursor {
     this.#descents = 0;
     this.#positioned = true;
     if (this.#root.inline !== undefined) {
-      this.#nodes[0] = this.#root.inline;
-      this.#indexes[0] = 0;
+      this.#set(0, this.#root.inline);
       this.#depth = 1;
     } else {
       this.#push(this.#root.pageId);
@@ -102,12 +188,19 @@ export class BoltCursor {
   }
 
   #top(): BoltNode {
-    return this.#nodes[this.#depth - 1]!;
+    return this.#frame(this.#depth - 1);
+  }
+
+  #set(d: number, node: BoltNode): void {
+    this.#nodes[d] = node;
+    this.#generations[d] = node.generation;
+    this.#pageIds[d] = node.pageId;
+    this.#indexes[d] = 0;
   }
 
   #push(pageId: number): void {
     for (let d = 0; d < this.#depth; d++) {
-      if (this.#nodes[d]!.pageId === pageId) {
+      if (this.#pageIds[d] === pageId) {
         throw this.#pages.formatError(
           'the page is its own ancestor in a bucket tree (the tree loops)',
           pageId,
@@ -120,8 +213,7 @@ export class BoltCursor {
     if (++this.#descents > this.#pages.pageCount + MAX_TREE_DEPTH) {
       throw this.#pages.formatError('a bucket tree reaches the same pages more than once', pageId);
     }
-    this.#nodes[this.#depth] = this.#pages.node(pageId);
-    this.#indexes[this.#depth] = 0;
+    this.#set(this.#depth, this.#pages.node(pageId));
     this.#depth++;
   }
 
@@ -139,25 +231,13 @@ export class BoltCursor {
       this.#depth--;
       if (this.#depth === 0) return;
       const d = this.#depth - 1;
+      const node = this.#frame(d);
+      this.#pages.touch(node);
       const i = this.#indexes[d]! + 1;
-      if (i >= this.#nodes[d]!.count) continue;
+      if (i >= node.count) continue;
       this.#indexes[d] = i;
       this.#descendLeftmost();
       if (this.#top().count > 0) return;
     }
-  }
-
-  #current(): BoltEntry | undefined {
-    if (this.#depth === 0) return undefined;
-    const node = this.#top();
-    const i = this.#indexes[this.#depth - 1]!;
-    return { key: node.key(i), value: node.isBucket(i) ? null : node.value(i) };
-  }
-
-  #raw(): RawPosition | undefined {
-    if (this.#depth === 0) return undefined;
-    const node = this.#top();
-    const i = this.#indexes[this.#depth - 1]!;
-    return { key: node.key(i), value: node.value(i), isBucket: node.isBucket(i), pageId: node.pageId };
   }
 }

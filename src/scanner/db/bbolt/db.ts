@@ -5,7 +5,10 @@ import { META_PAGE_BYTES, selectMeta } from './meta.ts';
 import { type CacheStats, type PageLoadStats, PageReader } from './page-reader.ts';
 
 export interface BoltOpenOptions {
-  /** Byte budget of the LRU page cache (page images plus decoded element tables). Default 32 MiB; 0 disables it. */
+  /**
+   * Byte budget of the LRU page cache: frames holding page images, allocated once and reused. Default 32 MiB;
+   * 0 disables the cache (every page is read into memory of its own and dropped after use).
+   */
   pageCacheBytes?: number;
 }
 
@@ -85,7 +88,7 @@ export class BoltDb {
     return this.#pages.loadStats();
   }
 
-  /** Closes the file and drops the cache. Buffers returned earlier stay valid; further page reads throw. */
+  /** Closes the file and drops the cache. Buffers returned earlier are copies and stay valid; further reads throw. */
   close(): void {
     this.#pages.close();
   }

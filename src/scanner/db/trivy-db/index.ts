@@ -5,6 +5,7 @@ export {
   type BucketKind,
   type BucketStats,
   type TrivyDbLocation,
+  type TrivyDbCacheStats,
   type TrivyDbOptions,
   type TrivyDbStats,
 } from './trivy-db.ts';

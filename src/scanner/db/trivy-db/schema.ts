@@ -102,13 +102,17 @@ export class InvalidValueProblem extends Error {}
 
 type JsonObject = Record<string, unknown>;
 
-function parseObject(bytes: Uint8Array): JsonObject {
+/** A stored value: its bytes, or the same already decoded as UTF-8. */
+export type StoredJson = Uint8Array | string;
+
+function parseObject(stored: StoredJson): JsonObject {
   let parsed: unknown;
   try {
-    const buffer = Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    parsed = JSON.parse(buffer.toString('utf8'));
+    const text =
+      typeof stored === 'string'
+        ? stored
+        : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('utf8');
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new InvalidValueProblem(`not JSON (${(error as Error).message})`);
   }
@@ -182,8 +186,8 @@ function decodeEntry(source: JsonObject, target: AdvisoryEntry): void {
     if (!Array.isArray(source.Cves)) throw new InvalidValueProblem('Cves is not an array');
     target.Cves = source.Cves.map((item: unknown, i: number) => {
       const cve = asObject(item, `Cves[${i}]`);
-      const id = optionalString(cve, 'ID');
-      if (id === undefined) throw new InvalidValueProblem(`Cves[${i}].ID is missing`);
+      // Unfixed Red Hat entries are stored under their CVE key with `Cves: [{ Severity }]` and no ID (omitempty).
+      const id = optionalString(cve, 'ID') ?? '';
       const cveSeverity = optionalInteger(cve, 'Severity');
       return cveSeverity === undefined ? { ID: id } : { ID: id, Severity: toSeverity(cveSeverity) };
     });
@@ -198,8 +202,8 @@ function decodeEntry(source: JsonObject, target: AdvisoryEntry): void {
 }
 
 /** Decodes the advisory stored under `vulnerabilityId`. */
-export function decodeAdvisory(vulnerabilityId: string, bytes: Uint8Array): Advisory {
-  const source = parseObject(bytes);
+export function decodeAdvisory(vulnerabilityId: string, stored: StoredJson): Advisory {
+  const source = parseObject(stored);
   const advisory: Advisory = { VulnerabilityID: vulnerabilityId };
   decodeEntry(source, advisory);
   if (source.Entries !== undefined && source.Entries !== null) {
@@ -213,8 +217,8 @@ export function decodeAdvisory(vulnerabilityId: string, bytes: Uint8Array): Advi
   return advisory;
 }
 
-export function decodeVulnerability(bytes: Uint8Array): Vulnerability {
-  const source = parseObject(bytes);
+export function decodeVulnerability(stored: StoredJson): Vulnerability {
+  const source = parseObject(stored);
   const vulnerability: Vulnerability = {};
   for (const field of ['Title', 'Description', 'Severity', 'PublishedDate', 'LastModifiedDate'] as const) {
     const value = optionalString(source, field);
@@ -253,8 +257,8 @@ export function decodeVulnerability(bytes: Uint8Array): Vulnerability {
   return vulnerability;
 }
 
-export function decodeDataSource(bytes: Uint8Array): DataSource {
-  const source = parseObject(bytes);
+export function decodeDataSource(stored: StoredJson): DataSource {
+  const source = parseObject(stored);
   const id = optionalString(source, 'ID');
   if (id === undefined) throw new InvalidValueProblem('ID is missing');
   const dataSource: DataSource = {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { BoltDb, type BoltBucket } from '../bbolt/index.ts';
+import { BoltDb, type BoltBucket, type CacheStats } from '../bbolt/index.ts';
 import { dbFilePath, dbMetadataPath, defaultCacheDir } from '../../../config/paths.ts';
 import { silentLogger, type Logger } from '../../../util/logger.ts';
+import { DecodedCache, decodedCost, type DecodedCacheStats } from './decoded-cache.ts';
 import { TrivyDbMissingError, TrivyDbValueError } from './errors.ts';
 import { assertSupportedSchema, readMetadata, type TrivyDbMetadata } from './metadata.ts';
 import { normalizePackageName } from './package-name.ts';
@@ -16,21 +17,30 @@ import {
 } from './schema.ts';
 
 export const VULNERABILITY_BUCKET = 'vulnerability';
+/**
+ * Page cache of the DB file: the branch pages of the big buckets plus recently used leaves. Lookups that miss it
+ * re-read pages from the OS page cache, which costs little next to decoding their JSON.
+ */
+export const DEFAULT_TRIVY_DB_PAGE_CACHE_BYTES = 16 * 1024 * 1024;
 export const DATA_SOURCE_BUCKET = 'data-source';
 
 /** A cache dir in Trivy's layout (`<dir>/db/trivy.db` + `metadata.json`), or explicit file paths. */
 export type TrivyDbLocation = string | { dbPath: string; metadataPath: string };
 
+export const DEFAULT_ADVISORY_CACHE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_VULNERABILITY_CACHE_BYTES = 4 * 1024 * 1024;
+
 export interface TrivyDbOptions {
-  /** Page cache of the bbolt reader (bytes). */
+  /** Page cache of the bbolt reader (bytes; default 16 MiB). */
   pageCacheBytes?: number;
-  /** How many decoded `vulnerability` values to keep (default 10,000; 0 disables). */
-  vulnerabilityCacheSize?: number;
   /**
-   * How many decoded advisories to keep, as whole per-package lists (default 100,000 ≈ 30 MB; 0 disables). Repeated
-   * lookups of the same package (many images share packages) then cost a map hit instead of a B+tree walk and JSON.
+   * Decoded advisories to keep, as whole per-package lists, in (estimated) bytes of heap; default 16 MiB, enough for
+   * the ~50,000 advisories of the distinct packages of a cluster's images; 0 disables. Repeated lookups of the same
+   * package (many images share packages) then cost a map hit instead of a B+tree walk and JSON decoding.
    */
-  advisoryCacheSize?: number;
+  advisoryCacheBytes?: number;
+  /** Decoded `vulnerability` values to keep, in (estimated) bytes of heap; default 4 MiB; 0 disables. */
+  vulnerabilityCacheBytes?: number;
   /**
    * Called for each malformed stored value; the value is then skipped. Default: log a warning (via `logger`).
    * Throw from it to abort the lookup instead.
@@ -53,6 +63,13 @@ export interface BucketStats {
   entries: number;
 }
 
+/** What the caches of an open TrivyDb hold and how well they served. */
+export interface TrivyDbCacheStats {
+  pages: CacheStats;
+  advisories: DecodedCacheStats;
+  vulnerabilities: DecodedCacheStats;
+}
+
 export interface TrivyDbStats {
   buckets: BucketStats[];
   packages: number;
@@ -66,51 +83,6 @@ function bucketKind(name: string, dataSource: DataSource | undefined): BucketKin
   if (name === DATA_SOURCE_BUCKET) return 'data-source';
   if (name.includes('::')) return 'language';
   return dataSource ? 'os' : 'other';
-}
-
-/** A bucket name, or an object standing for a group of buckets. */
-type Namespace = string | object;
-
-/**
- * A cost-bounded cache of recently used entries in two generations: hits in the old generation move to the young one,
- * and when the young one holds half the capacity it becomes the old one (the previous old one is dropped). Cheaper
- * than an exact LRU on every hit. Keys are (namespace, name) pairs.
- */
-class RecentlyUsed<V> {
-  readonly #halfCapacity: number;
-  #young = new Map<Namespace, Map<string, { value: V; cost: number }>>();
-  #old = new Map<Namespace, Map<string, { value: V; cost: number }>>();
-  #youngCost = 0;
-
-  constructor(capacity: number) {
-    this.#halfCapacity = capacity / 2;
-  }
-
-  get(namespace: Namespace, name: string): V | undefined {
-    const young = this.#young.get(namespace)?.get(name);
-    if (young !== undefined) return young.value;
-    const old = this.#old.get(namespace)?.get(name);
-    if (old === undefined) return undefined;
-    this.#add(namespace, name, old);
-    return old.value;
-  }
-
-  set(namespace: Namespace, name: string, value: V, cost = 1): void {
-    this.#add(namespace, name, { value, cost });
-  }
-
-  #add(namespace: Namespace, name: string, entry: { value: V; cost: number }): void {
-    if (entry.cost > this.#halfCapacity) return;
-    if (this.#youngCost + entry.cost > this.#halfCapacity) {
-      this.#old = this.#young;
-      this.#young = new Map();
-      this.#youngCost = 0;
-    }
-    let names = this.#young.get(namespace);
-    if (!names) this.#young.set(namespace, (names = new Map()));
-    names.set(name, entry);
-    this.#youngCost += entry.cost;
-  }
 }
 
 /**
@@ -127,8 +99,9 @@ export class TrivyDb {
   readonly #topLevel: ReadonlySet<string>;
   readonly #languageBuckets: ReadonlyMap<string, readonly string[]>;
   readonly #buckets = new Map<string, BoltBucket>();
-  readonly #vulnerabilities: RecentlyUsed<Vulnerability | null>;
-  readonly #advisoryLists: RecentlyUsed<readonly Advisory[]>;
+  readonly #vulnerabilities: DecodedCache<Vulnerability | null>;
+  /** Keyed by `<bucket>\n<package>`, language lookups by `<ecosystem>::\n<package>` (no bucket is named so). */
+  readonly #advisoryLists: DecodedCache<readonly Advisory[]>;
   readonly #onInvalidValue: (error: TrivyDbValueError) => void;
   #dataSources: Map<string, DataSource> | undefined;
   #invalidValues = 0;
@@ -145,8 +118,9 @@ export class TrivyDb {
     this.#bolt = bolt;
     const names: string[] = [];
     const languageBuckets = new Map<string, string[]>();
-    for (const entry of bolt.root().entries()) {
-      const name = entry.key.toString('utf8');
+    const root = bolt.root().cursor();
+    for (let on = root.first(); on; on = root.next()) {
+      const name = root.keyText();
       names.push(name);
       const separator = name.indexOf('::');
       if (separator > 0) {
@@ -158,8 +132,14 @@ export class TrivyDb {
     }
     this.#topLevel = new Set(names);
     this.#languageBuckets = languageBuckets;
-    this.#vulnerabilities = new RecentlyUsed(options.vulnerabilityCacheSize ?? 10_000);
-    this.#advisoryLists = new RecentlyUsed(options.advisoryCacheSize ?? 100_000);
+    this.#vulnerabilities = new DecodedCache(
+      options.vulnerabilityCacheBytes ?? DEFAULT_VULNERABILITY_CACHE_BYTES,
+      decodedCost(1200),
+    );
+    this.#advisoryLists = new DecodedCache(
+      options.advisoryCacheBytes ?? DEFAULT_ADVISORY_CACHE_BYTES,
+      decodedCost(10 * 180),
+    );
     const logger = options.logger ?? silentLogger;
     this.#onInvalidValue =
       options.onInvalidValue ??
@@ -179,10 +159,9 @@ export class TrivyDb {
     if (!existsSync(paths.dbPath)) throw new TrivyDbMissingError(paths.dbPath);
     const metadata = readMetadata(paths.metadataPath);
     assertSupportedSchema(metadata, paths.metadataPath);
-    const bolt = BoltDb.open(
-      paths.dbPath,
-      options.pageCacheBytes === undefined ? {} : { pageCacheBytes: options.pageCacheBytes },
-    );
+    const bolt = BoltDb.open(paths.dbPath, {
+      pageCacheBytes: options.pageCacheBytes ?? DEFAULT_TRIVY_DB_PAGE_CACHE_BYTES,
+    });
     try {
       return new TrivyDb(paths, metadata, bolt, options);
     } catch (error) {
@@ -193,6 +172,14 @@ export class TrivyDb {
 
   get fileSize(): number {
     return this.#bolt.fileSize;
+  }
+
+  cacheStats(): TrivyDbCacheStats {
+    return {
+      pages: this.#bolt.cacheStats(),
+      advisories: this.#advisoryLists.stats(),
+      vulnerabilities: this.#vulnerabilities.stats(),
+    };
   }
 
   /** Malformed values met so far (each was skipped). */
@@ -215,12 +202,13 @@ export class TrivyDb {
    * The list and its advisories are frozen and shared between callers.
    */
   advisories(bucket: string, pkgName: string): readonly Advisory[] {
-    let found = this.#advisoryLists.get(bucket, pkgName);
+    const key = `${bucket}\n${pkgName}`;
+    let found = this.#advisoryLists.get(key);
     if (found === undefined) {
       const list: Advisory[] = [];
-      this.#collect(bucket, pkgName, (advisory) => list.push(advisory));
+      const cost = this.#collect(bucket, pkgName, (advisory) => list.push(advisory));
       found = Object.freeze(list);
-      this.#advisoryLists.set(bucket, pkgName, found, list.length + 1);
+      this.#advisoryLists.offer(key, found, cost);
     }
     return found;
   }
@@ -234,40 +222,41 @@ export class TrivyDb {
     const buckets = this.#languageBuckets.get(ecosystem);
     if (!buckets) return [];
     const name = normalizePackageName(ecosystem, pkgName);
-    // Cached under the ecosystem's bucket list (an object, so it can never collide with an OS bucket name).
-    let found = this.#advisoryLists.get(buckets, name);
+    const key = `${ecosystem}::\n${name}`;
+    let found = this.#advisoryLists.get(key);
     if (found === undefined) {
       const merged = new Map<string, Advisory>();
+      let cost = 0;
       for (const bucket of buckets) {
-        this.#collect(bucket, name, (advisory) => merged.set(advisory.VulnerabilityID, advisory));
+        cost += this.#collect(bucket, name, (advisory) => merged.set(advisory.VulnerabilityID, advisory));
       }
       found = Object.freeze([...merged.values()]);
-      this.#advisoryLists.set(buckets, name, found, found.length + 1);
+      this.#advisoryLists.offer(key, found, cost);
     }
     return found;
   }
 
   /** Package names (nested bucket names) of one advisory bucket, in byte order. */
   *packageNames(bucket: string): IterableIterator<string> {
-    const top = this.#bucket(bucket);
-    if (!top) return;
-    for (const entry of top.entries()) if (entry.value === null) yield entry.key.toString('utf8');
+    const cursor = this.#bucket(bucket)?.cursor();
+    if (!cursor) return;
+    for (let on = cursor.first(); on; on = cursor.next()) if (cursor.isBucket()) yield cursor.keyText();
   }
 
   /** Details of one vulnerability ID (memoized, bounded); undefined when the DB has none. */
   vulnerability(id: string): Vulnerability | undefined {
-    const cached = this.#vulnerabilities.get(VULNERABILITY_BUCKET, id);
+    const cached = this.#vulnerabilities.get(id);
     if (cached !== undefined) return cached ?? undefined;
     let vulnerability: Vulnerability | null = null;
-    const bytes = this.#bucket(VULNERABILITY_BUCKET)?.get(id);
-    if (bytes !== undefined && bytes.length > 0) {
+    const text = this.#bucket(VULNERABILITY_BUCKET)?.getText(id);
+    if (text !== undefined && text.length > 0) {
       try {
-        vulnerability = Object.freeze(decodeVulnerability(bytes));
+        vulnerability = Object.freeze(decodeVulnerability(text));
       } catch (error) {
         this.#invalid(error, { bucket: VULNERABILITY_BUCKET, key: id });
       }
     }
-    this.#vulnerabilities.set(VULNERABILITY_BUCKET, id, vulnerability);
+    this.#vulnerabilities.offer(id, vulnerability, decodedCost(text?.length ?? 0));
     return vulnerability ?? undefined;
   }
 
@@ -292,9 +281,11 @@ export class TrivyDb {
       const bucket = this.#bucket(name)!;
       for (const [, nested] of bucket.buckets()) {
         stats.packages++;
-        for (const entry of nested.entries()) if (entry.value !== null) stats.advisories++;
+        const cursor = nested.cursor();
+        for (let on = cursor.first(); on; on = cursor.next()) if (!cursor.isBucket()) stats.advisories++;
       }
-      for (const entry of bucket.entries()) if (entry.value !== null) stats.entries++;
+      const cursor = bucket.cursor();
+      for (let on = cursor.first(); on; on = cursor.next()) if (!cursor.isBucket()) stats.entries++;
       buckets.push(stats);
     }
     const sum = (pick: (stats: BucketStats) => number, kinds: BucketKind[]) =>
@@ -306,6 +297,30 @@ export class TrivyDb {
       vulnerabilities: sum((stats) => stats.entries, ['vulnerability']),
       dataSources: sum((stats) => stats.entries, ['data-source']),
     };
+  }
+
+  /**
+   * `Red Hat CPE/<kind>/<key>`: the CPE indices a content set (`repository`) or an image build `NVR-arch` (`nvr`)
+   * stands for. Empty when the DB has none or the value is malformed (reported like other malformed values).
+   */
+  redHatCpeIndices(kind: 'repository' | 'nvr', key: string): readonly number[] {
+    const bytes = this.#bucket('Red Hat CPE')?.bucket(kind)?.get(key);
+    if (bytes === undefined || bytes.length === 0) return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      value = undefined;
+    }
+    if (!Array.isArray(value) || !value.every((index) => Number.isInteger(index))) {
+      this.#invalid(new InvalidValueProblem('not an array of CPE indices'), {
+        bucket: 'Red Hat CPE',
+        packageName: kind,
+        key,
+      });
+      return [];
+    }
+    return value as number[];
   }
 
   close(): void {
@@ -321,23 +336,29 @@ export class TrivyDb {
     return bucket;
   }
 
-  #collect(bucketName: string, pkgName: string, add: (advisory: Advisory) => void): void {
+  /** Decodes the advisories of one package bucket into `add`; returns their decodedCost. */
+  #collect(bucketName: string, pkgName: string, add: (advisory: Advisory) => void): number {
     const pkg = this.#bucket(bucketName)?.bucket(pkgName);
-    if (!pkg) return;
+    if (!pkg) return decodedCost(0);
+    let cost = decodedCost(0);
     const dataSource = this.dataSource(bucketName);
-    for (const entry of pkg.entries()) {
-      if (entry.value === null || entry.value.length === 0) continue;
-      const id = entry.key.toString('utf8');
+    const cursor = pkg.cursor();
+    for (let on = cursor.first(); on; on = cursor.next()) {
+      const text = cursor.valueText();
+      if (text.length === 0) continue;
+      const id = cursor.keyText();
       let advisory: Advisory;
       try {
-        advisory = decodeAdvisory(id, entry.value);
+        advisory = decodeAdvisory(id, text);
       } catch (error) {
         this.#invalid(error, { bucket: bucketName, packageName: pkgName, key: id });
         continue;
       }
       if (dataSource) advisory.DataSource = dataSource;
       add(Object.freeze(advisory));
+      cost += decodedCost(text.length);
     }
+    return cost;
   }
 
   #loadDataSources(): Map<string, DataSource> {
@@ -345,11 +366,13 @@ export class TrivyDb {
     const sources = new Map<string, DataSource>();
     const bucket = this.#bucket(DATA_SOURCE_BUCKET);
     if (bucket) {
-      for (const entry of bucket.entries()) {
-        if (entry.value === null || entry.value.length === 0) continue;
-        const name = entry.key.toString('utf8');
+      const cursor = bucket.cursor();
+      for (let on = cursor.first(); on; on = cursor.next()) {
+        const text = cursor.valueText();
+        if (text.length === 0) continue;
+        const name = cursor.keyText();
         try {
-          sources.set(name, Object.freeze(decodeDataSource(entry.value)));
+          sources.set(name, Object.freeze(decodeDataSource(text)));
         } catch (error) {
           this.#invalid(error, { bucket: DATA_SOURCE_BUCKET, key: name });
         }

@@ -38,18 +38,19 @@ export interface CachedScheme<V extends ParsedVersion> extends VersionScheme {
 /** Wraps scheme rules with bounded caches of parsed versions and constraints and with typed errors. */
 export function defineScheme<V extends ParsedVersion>(rules: SchemeRules<V>): CachedScheme<V> {
   // Version and constraint strings repeat heavily during detection (the same advisory ranges for every image), so
-  // each is parsed once; the bound keeps memory flat when a scan meets millions of distinct strings.
-  const versions = new LRUCache<string, V | { invalid: true }>({ max: CACHE_CAPACITY });
-  const constraints = new LRUCache<string, VersionPredicate<V> | InvalidConstraintError>({
-    max: CACHE_CAPACITY,
-  });
+  // each is parsed once; the bound keeps memory flat when a scan meets millions of distinct strings. The caches are
+  // created on first use: an LRUCache allocates its full capacity up front, and most schemes go unused in a scan.
+  let versionCache: LRUCache<string, V | { invalid: true }> | undefined;
+  let constraintCache: LRUCache<string, VersionPredicate<V> | InvalidConstraintError> | undefined;
+  const versions = () => (versionCache ??= new LRUCache({ max: CACHE_CAPACITY }));
+  const constraints = () => (constraintCache ??= new LRUCache({ max: CACHE_CAPACITY }));
 
   const parse = (raw: string): V | undefined => {
     if (typeof raw !== 'string' || raw.length > MAX_VERSION_LENGTH) return undefined;
-    const cached = versions.get(raw);
+    const cached = versions().get(raw);
     if (cached !== undefined) return cached === INVALID ? undefined : (cached as V);
     const parsed = rules.parse(raw);
-    versions.set(raw, parsed ?? INVALID);
+    versions().set(raw, parsed ?? INVALID);
     return parsed;
   };
 
@@ -64,11 +65,11 @@ export function defineScheme<V extends ParsedVersion>(rules: SchemeRules<V>): Ca
     if (raw.length > MAX_CONSTRAINT_LENGTH) {
       throw new InvalidConstraintError(rules.name, raw, `longer than ${MAX_CONSTRAINT_LENGTH} characters`);
     }
-    let entry = constraints.get(raw);
+    let entry = constraints().get(raw);
     if (entry === undefined) {
       const result = rules.parseConstraint(raw);
       entry = typeof result === 'string' ? new InvalidConstraintError(rules.name, raw, result) : result;
-      constraints.set(raw, entry);
+      constraints().set(raw, entry);
     }
     if (entry instanceof InvalidConstraintError) throw entry;
     return entry;

@@ -57,6 +57,11 @@ export class NodeAgent {
   private readonly executions = new Map<string, PodExecution>();
   private readonly config: ConfigSource;
   private readonly stopping = new Set<Promise<void>>();
+  /**
+   * Where each Pod the agent has looked at is bound, while it is not terminal: the scheduler's load per node,
+   * kept as Pods are reconciled so that binding one Pod does not read every Pod of the cluster.
+   */
+  private readonly placements = new Map<string, string>();
 
   constructor(deps: NodeAgentDeps) {
     this.deps = deps;
@@ -72,6 +77,8 @@ export class NodeAgent {
       this.executions.delete(key);
       this.track(execution.stop());
     }
+    if (pod?.spec.nodeName && !isPodTerminal(pod)) this.placements.set(key, pod.spec.nodeName);
+    else this.placements.delete(key);
     if (!pod) {
       this.deps.logs.forget(namespace, name);
       return;
@@ -107,15 +114,13 @@ export class NodeAgent {
     const { store } = this.deps;
     const nodes = store.list(Resources.nodes);
     const counts = new Map<string, number>();
-    for (const other of store.list(Resources.pods) as Pod[]) {
-      const node = other.spec.nodeName;
-      if (node && !isPodTerminal(other)) counts.set(node, (counts.get(node) ?? 0) + 1);
-    }
+    for (const node of this.placements.values()) counts.set(node, (counts.get(node) ?? 0) + 1);
     const decision = schedulePod(pod, nodes, counts);
     if ('nodeName' in decision) {
       const bound = clone(pod);
       bound.spec.nodeName = decision.nodeName;
       store.update(Resources.pods, bound);
+      this.placements.set(`${pod.metadata.namespace ?? ''}/${nameOf(pod)}`, decision.nodeName);
       return;
     }
     const now = timestamp(this.deps.nowMs());
@@ -163,9 +168,13 @@ export class NodeAgent {
           terminated?.finishedAt ?? startTime,
         );
       }),
-      containerStatuses: pod.spec.containers.map((c) =>
-        runningContainerStatus(pod, c, digests, previous.get(c.name)?.state.running?.startedAt ?? startTime),
-      ),
+      containerStatuses: pod.spec.containers.map((c) => {
+        const before = previous.get(c.name);
+        const status = runningContainerStatus(pod, c, digests, before?.state.running?.startedAt ?? startTime);
+        // A running container keeps the image it was started from, whatever the digest map says now.
+        if (before?.state.running && before.imageID) status.imageID = before.imageID;
+        return status;
+      }),
     });
   }
 

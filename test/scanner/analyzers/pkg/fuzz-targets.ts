@@ -20,7 +20,7 @@ import { writeBerkeleyDb, writeNdb } from './rpm/fixtures.ts';
 
 /**
  * Fuzz targets for every OS-detection and OS-package parser, shared by the in-suite property tests (thousands of
- * inputs) and `fuzz/os-parsers.fuzz.ts` (a million). Inputs are random bytes, valid seed files with random byte
+ * inputs) and, for their seeds, the `npm run fuzz` campaign (a million). Inputs are random bytes, valid seed files with random byte
  * and integer edits, truncations, and shuffled seed lines. The property: the analyzer returns (a result or
  * nothing) or throws AnalyzerError, and does so quickly; any other exception or a slow input is a bug.
  */

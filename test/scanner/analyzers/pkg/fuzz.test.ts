@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkInput, fuzzTargets, property, type FuzzTarget } from './fuzz-targets.ts';
 
-/** Thousands of malformed inputs per parser; `fuzz/os-parsers.fuzz.ts --runs 1000000` runs the long campaign. */
+/** Thousands of malformed inputs per parser; `npm run fuzz` runs the long campaign (a million per parser). */
 const runsPerTarget = 2000;
 
 describe('OS parsers under malformed input', () => {

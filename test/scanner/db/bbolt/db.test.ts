@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type BoltBucket, BoltDb, BoltIoError } from '../../../../src/scanner/db/bbolt/index.ts';
+import { type BoltBucket, type BoltCursor, BoltDb, BoltIoError } from '../../../../src/scanner/db/bbolt/index.ts';
 import { type BoltTree, BoltTreeBucket, writeBoltTree } from '../../../support/bbolt-writer.ts';
 
 let dir: string;
@@ -28,6 +28,11 @@ function withDb<T>(path: string, fn: (db: BoltDb) => T, pageCacheBytes?: number)
   } finally {
     db.close();
   }
+}
+
+/** The key a cursor move landed on (a copy), or undefined when it ran off the end. */
+function keyAfter(cursor: BoltCursor, moved: boolean): Buffer | undefined {
+  return moved ? cursor.key() : undefined;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -77,8 +82,8 @@ describe('BoltDb on files from the test bbolt writer', () => {
         for (const e of got) assert.deepEqual(e.value, flat.get(e.key.toString()));
         for (const [k, v] of flat) assert.deepEqual(root.bucket('flat')!.get(k), v);
         assert.equal([...root.bucket('empty')!.entries()].length, 0);
-        assert.equal(root.bucket('empty')!.cursor().first(), undefined);
-        assert.equal(root.bucket('emptyPaged')!.cursor().seek('a'), undefined);
+        assert.equal(root.bucket('empty')!.cursor().first(), false);
+        assert.equal(root.bucket('emptyPaged')!.cursor().seek('a'), false);
         const outer = root.bucket('outer')!;
         assert.deepEqual(
           [...outer.entries()].map((e) => [e.key.toString(), e.value?.toString() ?? null]),
@@ -146,10 +151,11 @@ describe('BoltDb on files from the test bbolt writer', () => {
     const summary = write({ b: { a: '1', b: '2' } });
     withDb(summary.path, (db) => {
       const c = db.root().bucket('b')!.cursor();
-      assert.equal(c.next()?.key.toString(), 'a');
-      assert.equal(c.next()?.key.toString(), 'b');
-      assert.equal(c.next(), undefined);
-      assert.equal(c.next(), undefined);
+      assert.equal(keyAfter(c, c.next())?.toString(), 'a');
+      assert.equal(keyAfter(c, c.next())?.toString(), 'b');
+      assert.equal(c.next(), false);
+      assert.equal(c.next(), false);
+      assert.throws(() => c.key(), /not on an entry/);
     });
   });
 });
@@ -284,9 +290,9 @@ describe('agrees with a sorted-map model (property)', () => {
                 assert.equal(hex(bucket.get(p) ?? Buffer.alloc(0)), hex(exact?.[1] ?? Buffer.alloc(0)));
                 if (!exact) assert.equal(bucket.get(p), undefined);
                 const at = model.findIndex(([k]) => Buffer.compare(k, p) >= 0);
-                assert.equal(hex(cursor.seek(p)?.key ?? Buffer.alloc(0)), at < 0 ? '' : hex(model[at]![0]));
+                assert.equal(hex(keyAfter(cursor, cursor.seek(p)) ?? Buffer.alloc(0)), at < 0 ? '' : hex(model[at]![0]));
                 if (at >= 0)
-                  assert.equal(cursor.next()?.key.toString('hex'), model[at + 1]?.[0].toString('hex'));
+                  assert.equal(keyAfter(cursor, cursor.next())?.toString('hex'), model[at + 1]?.[0].toString('hex'));
                 const prefix = p.subarray(0, 1);
                 assert.deepEqual(
                   [...bucket.entries(prefix)].map((e) => hex(e.key)),

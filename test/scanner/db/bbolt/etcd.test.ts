@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BoltDb } from '../../../../src/scanner/db/bbolt/index.ts';
+import { BoltDb, type BoltCursor } from '../../../../src/scanner/db/bbolt/index.ts';
 import {
   type EtcdFixture,
   buildEtcdFixture,
@@ -11,6 +11,11 @@ import {
   etcdRevisionKey,
 } from '../../../support/etcd.ts';
 
+
+/** The key a cursor move landed on (a copy), or undefined when it ran off the end. */
+function keyAfter(cursor: BoltCursor, moved: boolean): Buffer | undefined {
+  return moved ? cursor.key() : undefined;
+}
 /** Proof against Go's bbolt: etcd writes the file, our reader must return exactly what etcd acknowledged. */
 describe('bbolt reader on a file written by etcd', { timeout: 60_000 }, () => {
   let dir: string;
@@ -109,25 +114,26 @@ describe('bbolt reader on a file written by etcd', { timeout: 60_000 }, () => {
     const cursor = db.root().bucket('key')!.cursor();
     for (let i = 0; i < expected.length; i += 37) {
       const e = expected[i]!;
-      assert.deepEqual(cursor.seek(e.revKey)?.key, e.revKey);
+      assert.deepEqual(keyAfter(cursor, cursor.seek(e.revKey)), e.revKey);
       // Just after key i (key + one 0x00 byte) lands on key i + 1.
       const between = Buffer.concat([e.revKey, Buffer.from([0])]);
-      assert.deepEqual(cursor.seek(between)?.key, expected[i + 1]?.revKey);
-      assert.deepEqual(cursor.next()?.key, expected[i + 2]?.revKey);
+      assert.deepEqual(keyAfter(cursor, cursor.seek(between)), expected[i + 1]?.revKey);
+      assert.deepEqual(keyAfter(cursor, cursor.next()), expected[i + 2]?.revKey);
     }
-    assert.deepEqual(cursor.seek(Buffer.alloc(0))?.key, expected[0]!.revKey);
-    assert.equal(cursor.seek(Buffer.alloc(17, 0xff)), undefined);
-    assert.equal(cursor.next(), undefined);
-    assert.deepEqual(cursor.first()?.key, expected[0]!.revKey);
+    assert.deepEqual(keyAfter(cursor, cursor.seek(Buffer.alloc(0))), expected[0]!.revKey);
+    assert.equal(cursor.seek(Buffer.alloc(17, 0xff)), false);
+    assert.equal(cursor.next(), false);
+    assert.deepEqual(keyAfter(cursor, cursor.first()), expected[0]!.revKey);
   });
 
   it('walks the whole bucket with next() across leaves', () => {
     const cursor = db.root().bucket('key')!.cursor();
     let count = 0;
     let previous: Buffer | undefined;
-    for (let e = cursor.first(); e; e = cursor.next()) {
-      if (previous) assert.ok(Buffer.compare(previous, e.key) < 0, 'keys ascend');
-      previous = e.key;
+    for (let on = cursor.first(); on; on = cursor.next()) {
+      const key = cursor.key();
+      if (previous) assert.ok(Buffer.compare(previous, key) < 0, 'keys ascend');
+      previous = key;
       count++;
     }
     assert.equal(count, expected.length);

@@ -106,11 +106,28 @@ describe('TrivyDb', () => {
 
   it('returns shared results that callers cannot modify', () => {
     const first = db.advisories('alpine 3.19', 'openssl');
-    assert.equal(db.advisories('alpine 3.19', 'openssl'), first);
     assert.throws(() => (first as unknown as unknown[]).push({}), TypeError);
     assert.throws(() => {
       (first[0] as { FixedVersion?: string }).FixedVersion = 'tampered';
     }, TypeError);
+  });
+
+  it('memoizes what is asked for again: from the second request on, the same frozen objects come back', () => {
+    const fresh = TrivyDb.open(cacheDir);
+    try {
+      const once = fresh.advisories('debian 12', 'glibc');
+      const twice = fresh.advisories('debian 12', 'glibc');
+      assert.notEqual(twice, once, 'asked for once: not cached yet');
+      assert.deepEqual(twice, once);
+      assert.equal(fresh.advisories('debian 12', 'glibc'), twice);
+      const npm = [1, 2, 3].map(() => fresh.languageAdvisories('npm', 'lodash'));
+      assert.equal(npm[2], npm[1]);
+      const details = [1, 2, 3].map(() => fresh.vulnerability('CVE-2023-4911'));
+      assert.ok(details[1]);
+      assert.equal(details[2], details[1]);
+    } finally {
+      fresh.close();
+    }
   });
 
   it('gives the same answers with the advisory cache off or tiny (eviction keeps results right)', () => {
@@ -124,8 +141,12 @@ describe('TrivyDb', () => {
       (target) => target.advisories('debian 12', 'missing'),
     ];
     const expected = queries.map((query) => query(db));
-    for (const advisoryCacheSize of [0, 4]) {
-      const other = TrivyDb.open(cacheDir, { advisoryCacheSize, vulnerabilityCacheSize: advisoryCacheSize });
+    for (const cacheBytes of [0, 3000]) {
+      const other = TrivyDb.open(cacheDir, {
+        advisoryCacheBytes: cacheBytes,
+        vulnerabilityCacheBytes: cacheBytes,
+        pageCacheBytes: cacheBytes * 4,
+      });
       try {
         for (let round = 0; round < 3; round++) {
           assert.deepEqual(
@@ -150,7 +171,7 @@ describe('TrivyDb', () => {
     });
     assert.deepEqual(details.CweIDs, ['CWE-787']);
     assert.equal(details.PublishedDate, '2023-10-03T18:15:10.463Z');
-    assert.equal(db.vulnerability('CVE-2023-4911'), details);
+    assert.deepEqual(db.vulnerability('CVE-2023-4911'), details);
     assert.equal(db.vulnerability('CVE-1999-0001'), undefined);
     assert.deepEqual(db.dataSource('ubuntu 22.04'), FIXTURE_DATA_SOURCES['ubuntu 22.04']);
     assert.equal(db.dataSource('Red Hat CPE'), undefined);

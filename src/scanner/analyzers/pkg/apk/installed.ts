@@ -28,10 +28,18 @@ interface Record {
   depends: string[];
 }
 
+/**
+ * Each `R:` line joins the `F:` directory before it. In a real database every file also has its checksum line, so
+ * the paths add up to less than the file; a crafted one (one long `F:`, thousands of bare `R:`) would expand into
+ * gigabytes. Past this multiple of the file's size, further `R:` lines are ignored.
+ */
+const maxFileListExpansion = 8;
+
 export function parseApkInstalled(content: Buffer): Package[] {
   const records: Record[] = [];
   let current = emptyRecord();
   let dir = '';
+  let fileListChars = content.length * maxFileListExpansion;
   const finish = (): void => {
     if (current.pkg.Name !== '' && current.pkg.Version !== '') records.push(current);
     current = emptyRecord();
@@ -80,7 +88,8 @@ export function parseApkInstalled(content: Buffer): Package[] {
         dir = value;
         break;
       case 'R':
-        (pkg.InstalledFiles ??= []).push(dir === '' ? value : `${dir}/${value}`);
+        fileListChars -= dir.length + value.length + 1;
+        if (fileListChars >= 0) (pkg.InstalledFiles ??= []).push(dir === '' ? value : `${dir}/${value}`);
         break;
       case 'p':
         // A loop, not push(...spread): a provides line can hold more names than the call stack has room for.

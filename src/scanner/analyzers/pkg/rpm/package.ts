@@ -49,7 +49,7 @@ export function rpmPackageFromHeader(blob: Buffer): RpmPackage {
   if (Buffer.isBuffer(sigMd5) && sigMd5.length > 0) pkg.Digest = `md5:${sigMd5.toString('hex')}`;
   if (isOsVendor(vendor)) {
     // Files of third-party RPMs stay unowned so language packages inside them are still scanned.
-    const files = installedFiles(tags);
+    const files = installedFiles(tags, blob.length * maxFileListExpansion);
     if (files.length > 0) pkg.InstalledFiles = files;
   } else {
     pkg.ThirdParty = true;
@@ -57,8 +57,15 @@ export function rpmPackageFromHeader(blob: Buffer): RpmPackage {
   return { pkg, provides: strings(tags, RpmTag.provideName), requires: strings(tags, RpmTag.requireName) };
 }
 
-/** `dirnames[dirindexes[i]] + basenames[i]`, or the pre-4.x OLDFILENAMES list. */
-function installedFiles(tags: Map<number, HeaderValue>): string[] {
+/**
+ * A real header spends far more bytes per listed file than the file's path (index, base name, size, mode, digest,
+ * owner...), so its paths add up to less than the header. A crafted one can make every entry of a long list of
+ * empty base names join one long directory name; such a list is dropped rather than expanded into memory.
+ */
+const maxFileListExpansion = 8;
+
+/** `dirnames[dirindexes[i]] + basenames[i]`, or the pre-4.x OLDFILENAMES list; [] when it expands past `maxChars`. */
+function installedFiles(tags: Map<number, HeaderValue>, maxChars: number): string[] {
   const baseNames = strings(tags, RpmTag.baseNames);
   if (baseNames.length === 0) return strings(tags, RpmTag.oldFilenames);
   const dirNames = strings(tags, RpmTag.dirNames);
@@ -66,11 +73,14 @@ function installedFiles(tags: Map<number, HeaderValue>): string[] {
   if (dirIndexes.length !== baseNames.length) {
     throw new RpmHeaderError(`${baseNames.length} BASENAMES but ${dirIndexes.length} DIRINDEXES`);
   }
-  return baseNames.map((base, i) => {
+  let chars = 0;
+  for (const [i, base] of baseNames.entries()) {
     const dir = dirNames[dirIndexes[i] ?? -1];
     if (dir === undefined) throw new RpmHeaderError(`DIRINDEXES[${i}] points past DIRNAMES`);
-    return dir + base;
-  });
+    chars += dir.length + base.length;
+    if (chars > maxChars) return [];
+  }
+  return baseNames.map((base, i) => (dirNames[dirIndexes[i] ?? -1] ?? '') + base);
 }
 
 function text(tags: Map<number, HeaderValue>, tag: number): string | undefined {

@@ -1,0 +1,317 @@
+/**
+ * Image scanner benchmark (issue "Native image scanner", Performance):
+ *   npm run bench -- image        (or: node_modules/.bin/node bench/image.bench.ts [--no-docs] [--skip-large] [--runs N])
+ * The debootstrap'ed bookworm rootfs (cached under .cache/fixtures) is packed with umoci, pushed with skopeo to
+ * Debian's docker-registry on 127.0.0.1 and scanned by `bin/trivy-ts image`, interleaved with the floor
+ * `curl <layer blob> | gzip -dc | tar -t > /dev/null`. Then: the warm layer cache, peak RSS, generated images of
+ * 0.5 and 2 GiB (low-compressibility content, never committed), and detection of 1,000 packages against the
+ * >= 300 MB synthetic DB. Results go to stdout and to docs/benchmarks.md (section "Image scanner").
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { largeImage, manifestLayers, type LargeLayerShape } from './image-fixtures.ts';
+import { detectSyntheticPackages, timeReportDetection } from './detection-timing.ts';
+import { measure, type Measured } from './measure.ts';
+import { bookwormMinbase } from '../test/support/debootstrap.ts';
+import { pushImage, rootfsImage } from '../test/support/oci-image.ts';
+import { startRegistry } from '../test/support/registry.ts';
+import { writeTrivyDbCacheDir } from '../test/support/trivy-db-fixture.ts';
+
+const REPO = join(import.meta.dirname, '..');
+const TRIVY_TS = join(REPO, 'bin', 'trivy-ts');
+const DOCS = join(REPO, 'docs', 'benchmarks.md');
+const START_MARKER = '<!-- image-scanner-bench:start -->';
+const END_MARKER = '<!-- image-scanner-bench:end -->';
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+const LARGE: LargeLayerShape[] = [
+  { bytes: 0.5 * GIB, textShare: 0.25 },
+  { bytes: 2 * GIB, textShare: 0.25 },
+];
+
+const { values: flags } = parseArgs({
+  options: {
+    'no-docs': { type: 'boolean', default: false },
+    'skip-large': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const RUNS = Math.max(1, Number.parseInt(flags.runs, 10) || 5);
+const DIAGNOSTIC_RUNS = Math.min(RUNS, 3);
+
+interface Row {
+  metric: string;
+  result: string;
+  target: string;
+  pass: string;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const row = (metric: string, result: string, target = '-', pass?: boolean) => {
+  rows.push({ metric, result, target, pass: pass === undefined ? '-' : pass ? 'yes' : 'NO' });
+  console.log(
+    `${metric}: ${result}${target === '-' ? '' : ` (target ${target}: ${pass ? 'pass' : 'MISSED'})`}`,
+  );
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (value: number) => `${value.toFixed(0)} MiB`;
+const best = (runs: Measured[]) => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+const least = (runs: Measured[], key: 'cpuMs' | 'peakRssMib') => Math.min(...runs.map((run) => run[key]));
+const most = (runs: Measured[], key: 'cpuMs' | 'peakRssMib') => Math.max(...runs.map((run) => run[key]));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const wallList = (runs: Measured[]) => runs.map((run) => (run.ms / 1000).toFixed(2)).join(' / ');
+
+const loadAtStart = loadavg();
+const scratch = await mkdtemp(join(tmpdir(), 'trivy-ts-bench-image-'));
+const registry = await startRegistry();
+try {
+  const cacheDir = join(scratch, 'cache');
+  writeTrivyDbCacheDir(cacheDir);
+  const emptyLayerCache = () => rm(join(cacheDir, 'layers'), { recursive: true, force: true });
+  const scanArgs = (reference: string, output = '/dev/null') => [
+    'image',
+    reference,
+    '--insecure',
+    '--skip-db-update',
+    '--cache-dir',
+    cacheDir,
+    '--format',
+    'json',
+    '--output',
+    output,
+  ];
+  const scan = (reference: string) => measure(TRIVY_TS, scanArgs(reference));
+  // The image command alone (bench/image-command-only.ts), on the launcher's Node, flags and compile cache.
+  const launcherEnv = {
+    ...process.env,
+    NODE_COMPILE_CACHE: join(REPO, 'node_modules', '.cache', 'trivy-ts-compile'),
+  };
+  const scanImageCommandOnly = (reference: string, nodeFlags: string[] = []) =>
+    measure(
+      process.execPath,
+      [
+        '--disable-warning=ExperimentalWarning',
+        ...nodeFlags,
+        join(REPO, 'bench', 'image-command-only.ts'),
+        ...scanArgs(reference),
+      ],
+      { env: launcherEnv },
+    );
+  const floorOf = (repository: string, digest: string) =>
+    measure('bash', [
+      '-c',
+      `set -o pipefail; curl -sf ${registry.url}/v2/${repository}/blobs/${digest} | gzip -dc | tar -t > /dev/null`,
+    ]);
+  // One run of the compiled-module cache, so every measured run starts the same way (as on a user's second run).
+  await measure(TRIVY_TS, ['--version']);
+
+  // --- the Debian image -----------------------------------------------------------------------------------------
+  console.log('building the bookworm minbase image (debootstrap rootfs cached under .cache/fixtures)…');
+  const rootfs = await bookwormMinbase();
+  const debian = await rootfsImage(join(scratch, 'debian-layout'), 'bookworm', rootfs);
+  const debianRef = `${registry.host}/bench/debian:bookworm`;
+  await pushImage(debian, debianRef);
+  const [debianLayer] = await manifestLayers(registry.url, 'bench/debian', 'bookworm');
+  if (!debianLayer) throw new Error('the pushed image has no layer');
+
+  // Floor and first scan alternate, so both see the same machine load.
+  const floor: Measured[] = [];
+  const cold: Measured[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(await floorOf('bench/debian', debianLayer.digest));
+    await emptyLayerCache();
+    cold.push(await scan(debianRef));
+  }
+  const ratio = best(cold).ms / best(floor).ms;
+  row(
+    `(a) floor: curl \\| gzip -dc \\| tar -t (best of ${RUNS})`,
+    `${seconds(best(floor).ms)} (${wallList(floor)})`,
+  );
+  row(`(b) first scan, empty layer cache (best of ${RUNS})`, `${seconds(best(cold).ms)} (${wallList(cold)})`);
+  row('(b)/(a), wall time', `${ratio.toFixed(2)}×`, '≤ 1.3×', ratio <= 1.3);
+  const pairRatios = cold.map((run, i) => run.ms / (floor[i]?.ms ?? NaN));
+  row('    median of the per-pair ratios', `${median(pairRatios).toFixed(2)}×`);
+  row(
+    '    CPU time, user+sys (least of each)',
+    `scan ${seconds(least(cold, 'cpuMs'))}, floor ${seconds(least(floor, 'cpuMs'))} = ${(least(cold, 'cpuMs') / least(floor, 'cpuMs')).toFixed(2)}×`,
+  );
+  const coldPeak = most(cold, 'peakRssMib');
+  row(`(d) peak RSS of the first scan (max of ${RUNS})`, mib(coldPeak), '≤ 200 MiB', coldPeak <= 200);
+
+  const warm: Measured[] = [];
+  const startup: Measured[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    warm.push(await scan(debianRef));
+    startup.push(await measure(TRIVY_TS, ['--version']));
+  }
+  const reportFile = join(scratch, 'debian-report.json');
+  await measure(TRIVY_TS, scanArgs(debianRef, reportFile));
+  const detection = timeReportDetection(cacheDir, reportFile);
+  row(
+    `(c) second scan, warm layer cache (best of ${RUNS})`,
+    `${seconds(best(warm).ms)} (${wallList(warm)}); CPU ${seconds(least(warm, 'cpuMs'))}`,
+  );
+  row('    of which: detection of its packages (in-process, DB opened cold)', `${detection.toFixed(0)} ms`);
+  row(
+    `    of which: Node start + CLI modules (\`trivy-ts --version\`, best of ${RUNS})`,
+    `${seconds(best(startup).ms)}; CPU ${seconds(least(startup, 'cpuMs'))}`,
+  );
+  const warmWithoutDetection = best(warm).ms - detection;
+  row(
+    '(c) second scan minus detection',
+    seconds(warmWithoutDetection),
+    '≤ 0.3 s',
+    warmWithoutDetection <= 300,
+  );
+  row(
+    '    of which: scanner work after start-up (second scan − detection − `--version`)',
+    seconds(warmWithoutDetection - best(startup).ms),
+  );
+  row('    peak RSS of the second scan', mib(most(warm, 'peakRssMib')));
+
+  // What the CLI's start-up costs: the same scans with only the image command's modules loaded, and with a
+  // smaller young generation (V8 sizes it for long-lived servers: 3 × 16 MiB).
+  const variants: [string, string[]][] = [
+    ['image command alone', []],
+    ['image command alone, `--max-semi-space-size=8`', ['--max-semi-space-size=8']],
+  ];
+  for (const [label, nodeFlags] of variants) {
+    const variantFloor: Measured[] = [];
+    const variantCold: Measured[] = [];
+    const variantWarm: Measured[] = [];
+    for (let i = 0; i < DIAGNOSTIC_RUNS; i++) {
+      variantFloor.push(await floorOf('bench/debian', debianLayer.digest));
+      await emptyLayerCache();
+      variantCold.push(await scanImageCommandOnly(debianRef, nodeFlags));
+    }
+    for (let i = 0; i < DIAGNOSTIC_RUNS; i++)
+      variantWarm.push(await scanImageCommandOnly(debianRef, nodeFlags));
+    row(
+      `    diagnostic, ${label} (best of ${DIAGNOSTIC_RUNS}): first scan / floor; peak RSS; second scan − detection`,
+      `${seconds(best(variantCold).ms)} / ${seconds(best(variantFloor).ms)} = ${(best(variantCold).ms / best(variantFloor).ms).toFixed(2)}×; ` +
+        `${mib(most(variantCold, 'peakRssMib'))}; ${seconds(best(variantWarm).ms - detection)}`,
+    );
+  }
+  notes.push(
+    `The Debian image: the debootstrap rootfs as one layer (${(debianLayer.size / MIB).toFixed(1)} MiB compressed), ` +
+      'trimmed as Debian trims its published images (apt lists and downloaded .debs removed); the fixture DB is ' +
+      '`realisticTrivyDbFixture()`. Every scan includes starting Node, digest verification, all analyzers, the ' +
+      'secret scan (default `--scanners vuln,secret`), detection and the JSON report.',
+  );
+
+  // --- generated large images ---------------------------------------------------------------------------------
+  if (!flags['skip-large']) {
+    const peaks: number[] = [];
+    for (const shape of LARGE) {
+      const label = `${(shape.bytes / GIB).toFixed(1)} GiB`;
+      console.log(`generating the ${label} image…`);
+      const started = performance.now();
+      const tag = `g${shape.bytes / MIB}`;
+      const large = await largeImage(
+        join(scratch, `large-${tag}`),
+        tag,
+        join(scratch, `large-${tag}-files`),
+        shape,
+      );
+      const reference = `${registry.host}/bench/large:${tag}`;
+      await pushImage(large.image, reference);
+      await rm(large.image.layout, { recursive: true, force: true });
+      const generation = performance.now() - started;
+      const [layer] = await manifestLayers(registry.url, 'bench/large', tag);
+      if (!layer) throw new Error('the large image has no layer');
+      const largeFloor = await floorOf('bench/large', layer.digest);
+      await emptyLayerCache();
+      const largeScan = await scan(reference);
+      peaks.push(largeScan.peakRssMib);
+      row(
+        `(e) ${label} image (one layer, ${large.files} files, ${(layer.size / MIB).toFixed(0)} MiB compressed): peak RSS`,
+        mib(largeScan.peakRssMib),
+        '≤ 200 MiB',
+        largeScan.peakRssMib <= 200,
+      );
+      row(
+        '    its first scan / floor',
+        `${seconds(largeScan.ms)} / ${seconds(largeFloor.ms)} = ${(largeScan.ms / largeFloor.ms).toFixed(2)}×`,
+      );
+      notes.push(
+        `The ${label} image: ${large.files} files of 256 KiB to 4 MiB, ${shape.textShare * 100}% random base64 text ` +
+          `(read by the secret scanner), the rest random binary, plus a package.json; generated and pushed in ${seconds(generation)}.`,
+      );
+      await rm(join(scratch, `large-${tag}`), { recursive: true, force: true });
+    }
+    const growth = Math.max(...peaks) - coldPeak;
+    row(
+      '(e) peak RSS growth from the Debian image to the largest',
+      `${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB (${[coldPeak, ...peaks].map(mib).join(' → ')})`,
+      'bounded',
+      Math.max(...peaks) <= 200,
+    );
+  }
+
+  // --- detection against the synthetic DB -------------------------------------------------------------------
+  console.log('detection against the synthetic DB…');
+  const synthetic = detectSyntheticPackages(join(REPO, '.cache', 'bench'), 1000);
+  row(
+    `(f) detection of 1,000 packages, synthetic DB (${(synthetic.dbBytes / MIB).toFixed(0)} MiB), warm: median wall of ${synthetic.warmRuns.length} runs`,
+    `${synthetic.warmMedianMs.toFixed(1)} ms (CPU ${synthetic.warmMedianCpuMs.toFixed(1)} ms; best ${synthetic.warmBestMs.toFixed(1)} ms; ` +
+      `first, cold run ${synthetic.coldMs.toFixed(0)} ms; ${synthetic.vulnerabilities} findings)`,
+    '≤ 100 ms',
+    synthetic.warmMedianMs <= 100,
+  );
+} finally {
+  await registry.stop();
+  await rm(scratch, { recursive: true, force: true });
+}
+
+const table = renderTable(rows);
+console.log(`\n${table}`);
+if (!flags['no-docs']) writeDocs(table);
+
+function renderTable(all: Row[]): string {
+  const header: Row = { metric: 'Metric', result: 'Result', target: 'Target', pass: 'Pass' };
+  const keys = ['metric', 'result', 'target', 'pass'] as const;
+  const widths = keys.map((key) => Math.max(...[header, ...all].map((r) => r[key].length)));
+  const line = (r: Row) => `| ${keys.map((key, i) => r[key].padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
+  return [line(header), rule, ...all.map(line)].join('\n');
+}
+
+function writeDocs(tableText: string): void {
+  const load = (l: number[]) => l.map((value) => value.toFixed(1)).join(' / ');
+  const section = [
+    START_MARKER,
+    '',
+    '## Image scanner',
+    '',
+    'Reproduce: `npm run bench -- image` (or `node_modules/.bin/node bench/image.bench.ts`); needs `umoci`, `skopeo`,',
+    '`docker-registry`, `debootstrap` (first run only), `curl` and GNU `time`. Scans run',
+    '`bin/trivy-ts image <registry>/<repo>:<tag> --insecure --skip-db-update --cache-dir X --format json --output /dev/null`',
+    "against Debian's docker-registry on 127.0.0.1; the floor is",
+    '`curl -s <registry>/v2/<repo>/blobs/<layer digest> | gzip -dc | tar -t > /dev/null`, run alternately with the',
+    `first scans (best of ${RUNS} each; every first scan starts with an emptied layer cache). Peak RSS is GNU time's`,
+    'maximum resident set of the scan process.',
+    '',
+    `Run of ${new Date().toISOString().slice(0, 10)} on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} vCPU, ` +
+      `${(totalmem() / GIB).toFixed(1)} GiB RAM, Node ${process.version}. Load average ${load(loadAtStart)} at start, ` +
+      `${load(loadavg())} at the end (shared machine: wall times are noisy, CPU times and ratios less so).`,
+    '',
+    tableText,
+    '',
+    ...notes.map((note) => `- ${note}`),
+    '',
+    END_MARKER,
+  ].join('\n');
+  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '';
+  const start = current.indexOf(START_MARKER);
+  const end = current.indexOf(END_MARKER);
+  const next =
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${section}${current.slice(end + END_MARKER.length)}`
+      : `${current.replace(/\n*$/, '\n\n')}${section}\n`;
+  writeFileSync(DOCS, next);
+  console.log(`results written to ${DOCS}`);
+}

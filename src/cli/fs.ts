@@ -1,0 +1,90 @@
+import { Command, Option } from 'commander';
+import { filesystemAnalyzers, filesystemLanguageAnalyzers } from '../scanner/analyzers/registry.ts';
+import { detectVulnerabilities } from '../scanner/detect/detector.ts';
+import { analyzeDirectory } from '../scanner/scan/analyze-directory.ts';
+import { buildArtifactReport } from '../scanner/scan/artifact-report.ts';
+import { globalOptions, loggerFor } from './global-options.ts';
+import {
+  addReportOptions,
+  analyzersFor,
+  finishReport,
+  loadSecretScanner,
+  openVulnerabilityDb,
+  parseScanSettings,
+  scannerNames,
+  type ReportOptionValues,
+} from './scan-options.ts';
+
+interface FsOptions extends ReportOptionValues {
+  secretConfig: string;
+  includeDevDeps: boolean;
+}
+
+/** `trivy-ts fs`: `trivy fs` for a project or a root filesystem on disk. */
+export function fsCommand(): Command {
+  const command = new Command('fs')
+    .description(
+      'scan a directory (project with lock files, or an unpacked root filesystem) for vulnerabilities and secrets',
+    )
+    .argument('<path>', 'directory (or single file) to scan; symbolic links are not followed')
+    .configureHelp({ showGlobalOptions: true });
+  return addReportOptions(command, { scanners: scannerNames, defaultScanners: scannerNames })
+    .addOption(
+      new Option('--include-dev-deps', 'also report packages lock files mark as development-only').default(
+        false,
+      ),
+    )
+    .addOption(
+      new Option('--insecure', 'allow plain HTTP and unverified HTTPS for the DB registry')
+        .env('TRIVY_TS_INSECURE')
+        .default(false),
+    )
+    .addOption(
+      new Option('--secret-config <file>', 'custom secret rules (Trivy format)').default('trivy-secret.yaml'),
+    )
+    .addHelpText(
+      'after',
+      '\nReads OS package databases and lock files (package-lock.json, yarn.lock, pnpm-lock.yaml, bun.lock,\n' +
+        'requirements.txt, Pipfile.lock, poetry.lock, uv.lock, pylock.toml, go.mod, Cargo.lock, Gemfile.lock,\n' +
+        'composer.lock, packages.lock.json, *.deps.json, gradle.lockfile, *.sbt.lock, conan.lock, mix.lock,\n' +
+        'pubspec.lock, Podfile.lock, Package.resolved, environment.yml), as `trivy fs` does. `.git` is skipped.\n' +
+        '\nExamples:\n' +
+        '  trivy-ts fs .\n' +
+        '  trivy-ts fs --scanners vuln --severity HIGH,CRITICAL --exit-code 1 ./app\n' +
+        '  trivy-ts fs --format cyclonedx --output sbom.cdx.json .\n',
+    )
+    .action(async (path: string, options: FsOptions, command: Command) => {
+      const globals = globalOptions(command);
+      const logger = loggerFor(globals);
+      const settings = await parseScanSettings(options, command, scannerNames);
+      const db = await openVulnerabilityDb(settings, options, globals, logger);
+      try {
+        const secrets = settings.scanners.includes('secret')
+          ? await loadSecretScanner(options.secretConfig, logger)
+          : undefined;
+        const analysis = await analyzeDirectory(path, {
+          analyzers: analyzersFor(settings.pkgTypes, filesystemLanguageAnalyzers, filesystemAnalyzers),
+          ...(secrets ? { secrets: secrets.scanner } : {}),
+          includeDevDependencies: options.includeDevDeps,
+          logger,
+        });
+        const inventory = {
+          ...analysis.inventory,
+          Packages: settings.pkgTypes.includes('os') ? analysis.inventory.Packages : [],
+          Applications: settings.pkgTypes.includes('library') ? analysis.inventory.Applications : [],
+        };
+        const detection = detectVulnerabilities(db, inventory, { artifactName: path, logger });
+        const report = buildArtifactReport({
+          artifactName: path,
+          artifactType: 'filesystem',
+          ...(detection.os ? { os: detection.os } : {}),
+          packageResults: detection.results,
+          listAllPackages: settings.listAllPackages,
+          ...(secrets ? { secrets: analysis.secrets } : {}),
+        });
+        process.exitCode = await finishReport(report, settings);
+      } finally {
+        db?.close();
+      }
+    });
+}

@@ -1,0 +1,67 @@
+/** The `report` payload of an ExposedSecretReport (contract §1.5), projected from the scanner's secret results. */
+import type { Report } from '../../scanner/report/model.ts';
+import type {
+  ExposedSecret,
+  ExposedSecretReportData,
+  ExposedSecretSummary,
+  SecretSeverity,
+} from './types.ts';
+import {
+  imageRegistryAndArtifact,
+  reportScanner,
+  rfc3339,
+  type ImageIdentity,
+} from './vulnerability-report.ts';
+
+export interface ExposedSecretReportInput extends ImageIdentity {
+  scan: Report;
+  scannerVersion: string;
+  updatedAt: Date;
+}
+
+const SECRET_SEVERITIES: ReadonlySet<string> = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']);
+
+/**
+ * The CRD's severity enum has no UNKNOWN (upstream gap #19: a custom rule without a severity made the whole report
+ * fail validation). Such findings are reported as LOW, the nearest valid rank, so they keep their place at the
+ * bottom of the order and the report is still accepted.
+ */
+export function secretSeverity(severity: string): SecretSeverity {
+  return SECRET_SEVERITIES.has(severity) ? (severity as SecretSeverity) : 'LOW';
+}
+
+export function buildExposedSecretReport(input: ExposedSecretReportInput): ExposedSecretReportData {
+  const secrets: ExposedSecret[] = [];
+  for (const result of input.scan.Results ?? []) {
+    for (const finding of result.Secrets ?? []) {
+      secrets.push({
+        target: result.Target,
+        ruleID: finding.RuleID,
+        title: finding.Title,
+        category: finding.Category,
+        severity: secretSeverity(finding.Severity),
+        match: finding.Match,
+      });
+    }
+  }
+  const { registry, artifact } = imageRegistryAndArtifact(input, input.scan.Metadata.RepoDigests);
+  return {
+    updateTimestamp: rfc3339(input.updatedAt.toISOString()),
+    scanner: reportScanner(input.scannerVersion),
+    registry,
+    artifact,
+    summary: exposedSecretSummary(secrets),
+    secrets,
+  };
+}
+
+export function exposedSecretSummary(secrets: readonly { severity: string }[]): ExposedSecretSummary {
+  const summary: ExposedSecretSummary = { criticalCount: 0, highCount: 0, mediumCount: 0, lowCount: 0 };
+  for (const { severity } of secrets) {
+    if (severity === 'CRITICAL') summary.criticalCount++;
+    else if (severity === 'HIGH') summary.highCount++;
+    else if (severity === 'MEDIUM') summary.mediumCount++;
+    else summary.lowCount++;
+  }
+  return summary;
+}
