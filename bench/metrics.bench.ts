@@ -336,7 +336,8 @@ function writeDocs(tableText: string): void {
     '  whenever it changes). The verdict is on the cold render.',
     '- `trivy_vulnerability_id` is one series per vulnerability occurrence: at this size the page is hundreds of MiB',
     '  and takes seconds, which is why upstream keeps it off by default (users-and-peers.md §1.8). The render yields to',
-    '  the event loop every 20 ms or so, so probes and watches are served meanwhile (the stall column).',
+    '  the event loop every ~20 ms; the longest stall left is the copy of the whole page into one string (which the',
+    "  HTTP write would do anyway: the operator's HTTP server takes a string body) and garbage collection.",
     '',
     END_MARKER,
   ].join('\n');

@@ -90,8 +90,8 @@ function renderSection(rows: readonly { summary: TargetSummary; run: RecordedRun
 
 Reproduce: \`npm run fuzz\` (every target, 1,000,000 inputs each, two worker threads; \`npm run fuzz -- --help\` lists
 the options, \`--replay FILE --target NAME\` re-checks one saved input). Targets and their contracts are in
-\`fuzz/targets.ts\`: the parser returns or throws its own error type; it answers within 250 ms + 1 ms per KiB of input
-(confirmed by a second run), never hangs (a watchdog catches inputs that do not return within 60 s) and never
+\`fuzz/targets.ts\`: the parser returns or throws its own error type; it uses at most 250 ms + 1 ms per KiB of input
+of its thread's CPU time (decompressed input for layers; confirmed by a second run), never hangs (a watchdog catches inputs that do not return within 60 s) and never
 exhausts a 1.5 GiB heap; its result serializes to at most ${outputFactor}× the input plus ${outputAllowance / 1024} KiB; package names and
 versions occur in the input where the format stores them verbatim; the layer walker reports only clean paths inside
 the image. Inputs are mostly structure-aware: mutations of real files (this machine's dpkg database, Python METADATA,

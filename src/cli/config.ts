@@ -12,10 +12,11 @@ import {
   type MisconfigurationReport,
   type MisconfigurationResult,
 } from './config/misconfiguration-report.ts';
+import { formatMisconfigurationSarif } from './config/misconfiguration-sarif.ts';
 import { formatMisconfigurationTable } from './config/misconfiguration-table.ts';
 import { globalOptions, loggerFor } from './global-options.ts';
 
-const formats = ['table', 'json'] as const;
+const formats = ['table', 'json', 'sarif'] as const;
 const checkSeverities: readonly CheckSeverity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 interface ConfigOptions {
@@ -93,6 +94,7 @@ export function configCommand(): Command {
         '  helm template my-release ./chart | trivy-ts config -',
         '  trivy-ts config --format json --include-non-failures --k8s-version 1.29.3 manifests/',
         '  trivy-ts config --policies-config policies-cm.yaml deploy/',
+        '  trivy-ts config --format sarif --output config.sarif deploy/   # for code scanning uploads',
         '',
       ].join('\n'),
     )
@@ -181,10 +183,12 @@ async function auditManifests(paths: string[], options: ConfigOptions, logger: L
   const text =
     options.format === 'json'
       ? `${JSON.stringify(report, null, 2)}\n`
-      : formatMisconfigurationTable(report, {
-          severities: checkSeverities.filter((severity) => severities.includes(severity)),
-          color: toTerminal,
-        });
+      : options.format === 'sarif'
+        ? formatMisconfigurationSarif(report)
+        : formatMisconfigurationTable(report, {
+            severities: checkSeverities.filter((severity) => severities.includes(severity)),
+            color: toTerminal,
+          });
   if (options.output) await writeFile(options.output, text);
   else process.stdout.write(text);
 

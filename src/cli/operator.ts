@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
+import { loadOperatorConfiguration } from '../operator/config/index.ts';
 import { Operator } from '../operator/operator.ts';
-import { describeError } from '../util/errors.ts';
+import { describeError, UserFacingError } from '../util/errors.ts';
 import { globalOptions, loggerFor } from './global-options.ts';
 
 interface OperatorCommandOptions {
@@ -43,15 +44,24 @@ export function operatorCommand(): Command {
     .action(async (options: OperatorCommandOptions, command: Command) => {
       const globals = globalOptions(command);
       const logger = loggerFor(globals);
-      const kubeConfig = new KubeConfig();
-      if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
-      else kubeConfig.loadFromDefault();
-      if (options.context) kubeConfig.setCurrentContext(options.context);
-      const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined && !options.kubeconfig;
       const env: Record<string, string | undefined> = {
         ...process.env,
         ...(options.namespace ? { OPERATOR_NAMESPACE: options.namespace } : {}),
       };
+      // Configuration mistakes are reported before anything reaches the cluster.
+      loadOperatorConfiguration({ env });
+      const kubeConfig = new KubeConfig();
+      try {
+        if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
+        else kubeConfig.loadFromDefault();
+        if (options.context) kubeConfig.setCurrentContext(options.context);
+        if (!kubeConfig.getCurrentCluster()) throw new Error('it names no current cluster');
+      } catch (error) {
+        throw new UserFacingError(`cannot load the kubeconfig: ${(error as Error).message}`, {
+          hint: 'pass --kubeconfig PATH (or set KUBECONFIG); in a cluster the service account is used',
+        });
+      }
+      const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined && !options.kubeconfig;
       // Out of a cluster the cache goes where the CLI keeps its own, not to /var/lib.
       if (!env.OPERATOR_CACHE_DIR && !inCluster) env.OPERATOR_CACHE_DIR = join(globals.cacheDir, 'operator');
 

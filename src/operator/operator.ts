@@ -9,6 +9,7 @@ import { InlineRunner } from './analysis/inline-runner.ts';
 import { JobRunner } from './analysis/job-runner.ts';
 import type { AnalysisRunner } from './analysis/types.ts';
 import { ownerKeyString, WorkloadView } from './cluster/workload-view.ts';
+import { ConfigAuditController, configAuditReportKinds, configAuditSettings } from './config-audit/index.ts';
 import {
   loadOperatorConfiguration,
   reloadTrivyConfiguration,
@@ -43,10 +44,12 @@ import { IMAGE_DIGEST_ANNOTATION, IMAGE_PLATFORM_ANNOTATION, ReportWriter } from
 import type { AnyReport, ReportKind } from './reports/types.ts';
 import { EventRecorder } from './runtime/events.ts';
 import { HttpEndpoint, json, text } from './runtime/http-server.ts';
+import { createMetrics } from './metrics/index.ts';
+import type { ReportSource } from './metrics/report-metrics.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
 import { WorkQueue } from './runtime/work-queue.ts';
 import { imageKey, ImageStore } from './store/image-store.ts';
-import { statusView } from './status-view.ts';
+import { coverage, statusView } from './status-view.ts';
 import { DbManager } from './vulndb/db-manager.ts';
 
 export interface OperatorOptions {
@@ -86,7 +89,12 @@ export class Operator {
   writer: ReportWriter | undefined;
   workQueue: WorkQueue | undefined;
   runner: AnalysisRunner | undefined;
+  /** ConfigAuditReports and RBAC assessments (undefined when OPERATOR_CONFIG_AUDIT_SCANNER_ENABLED=false). */
+  configAudit: ConfigAuditController | undefined;
   healthPort: number | undefined;
+  metricsPort: number | undefined;
+  /** Report caches the metrics read from (each report kind lives in one of them). */
+  readonly reportSources: ReportCache[] = [];
 
   private constructor(options: OperatorOptions, client: KubeClient, config: OperatorConfiguration) {
     this.#options = options;
@@ -100,12 +108,19 @@ export class Operator {
     return this.#config;
   }
 
+  /** Waiting for leadership (another replica leads). */
+  get #standby(): boolean {
+    return this.#leader !== undefined && !this.#leader.isLeader;
+  }
+
   get ready(): boolean {
     return this.#ready;
   }
 
   /** Reads and validates the configuration (throws ConfigurationError listing every problem), then starts. */
   static async start(options: OperatorOptions): Promise<Operator> {
+    // The environment alone is checked first, so a typo fails at once instead of after reaching the cluster.
+    loadOperatorConfiguration({ env: options.env });
     const client = new KubeClient(options.kubeConfig, {
       logger: options.logger,
       userAgent: `trivy-ts/${trivyTsVersion}`,
@@ -128,20 +143,31 @@ export class Operator {
     const { env } = this.#config;
     const logger = this.logger;
     await this.#serveHealth();
+    await this.#serveMetrics();
 
     if (env.leaderElection.enabled) {
-      this.#leader = new LeaderElector({
+      const leader = new LeaderElector({
         client: this.client,
         namespace: env.namespace,
         name: env.leaderElection.id,
         identity: this.#options.identity ?? process.env.HOSTNAME ?? hostname(),
         logger,
       });
-      this.#stoppers.push(() => this.#leader?.stop());
-      const leading = await this.#leader.run(() => this.#options.onFatal?.('lost leadership'));
-      if (!leading) return;
+      this.#leader = leader;
+      this.#stoppers.push(() => leader.stop());
+      // Standby replicas serve probes and health metrics and wait; the leader runs the controllers.
+      void leader
+        .run(() => this.#options.onFatal?.('lost leadership'))
+        .then((leading) => (leading ? this.#startControllers() : undefined))
+        .catch((error: unknown) => this.#options.onFatal?.(`cannot start: ${describeError(error)}`));
+      return;
     }
+    await this.#startControllers();
+  }
 
+  async #startControllers(): Promise<void> {
+    const { env } = this.#config;
+    const logger = this.logger;
     const store = ImageStore.open(join(env.cacheDir, 'store.db'));
     this.store = store;
     this.#stoppers.push(() => store.close());
@@ -185,6 +211,7 @@ export class Operator {
       },
     });
     this.reports = reports;
+    this.reportSources.push(reports);
     this.#stoppers.push(() => reports.stop());
     const writer = new ReportWriter({ client: this.client, cache: reports, logger });
     this.writer = writer;
@@ -253,10 +280,40 @@ export class Operator {
       ttl.start();
       this.#stoppers.push(() => ttl.stop());
     }
+    // ---- config audit and RBAC assessment (src/operator/config-audit/) ----
+    if (env.configAuditScannerEnabled) {
+      const auditReports = new ReportCache({
+        client: this.client,
+        kinds: configAuditReportKinds(env),
+        namespaces: watched,
+        logger,
+        keep: {
+          vulnerabilities: false,
+          secrets: false,
+          checks: env.metrics.configAuditInfoEnabled || env.metrics.rbacAssessmentInfoEnabled,
+        },
+      });
+      this.reportSources.push(auditReports);
+      const configAudit = new ConfigAuditController({
+        client: this.client,
+        view,
+        reports: auditReports,
+        writer: new ReportWriter({ client: this.client, cache: auditReports, logger }),
+        events: new EventRecorder({ client: this.client, logger }),
+        logger,
+        operatorNamespace: env.namespace,
+        namespaces: watched,
+        settings: () => configAuditSettings(this.#config, trivyTsVersion),
+      });
+      this.configAudit = configAudit;
+      this.#stoppers.push(() => configAudit.stop());
+    }
+    // ---- end config audit ----
     await this.#watchTrivyConfig(env.namespace);
 
     await db.start();
     await Promise.all([view.start(), reports.start()]);
+    await this.configAudit?.start();
     await queue.start();
     workQueue.start();
     for (const key of view.allOwnerKeys()) workQueue.add(key);
@@ -389,6 +446,7 @@ export class Operator {
         const changed = settings.detection.hash !== this.#settings.detection.hash;
         this.#config = config;
         this.#settings = settings;
+        void this.configAudit?.settingsChanged();
         if (changed) this.#rematchAll(`${TRIVY_CONFIG_NAME} changed`);
       } catch (error) {
         this.logger.error(
@@ -419,12 +477,59 @@ export class Operator {
     }
   }
 
+  async #serveMetrics(): Promise<void> {
+    const { env, operator } = this.#config;
+    const address = env.metricsBindAddress;
+    if (!address) return;
+    const source: ReportSource = {
+      list: (kind) => this.reportSources.find((cache) => cache.has(kind))?.list(kind) ?? [],
+    };
+    const metrics = createMetrics({
+      reports: source,
+      flags: env.metrics,
+      resourceLabels: operator.report.resourceLabels,
+      resourceLabelsPrefix: operator.metrics.resourceLabelsPrefix,
+      logger: this.logger,
+      isLeader: () => this.#leader === undefined || this.#leader.isLeader,
+      health: {
+        queueDepth: () => this.queue?.waiting ?? 0,
+        runningScans: () => this.queue?.running ?? 0,
+        imagesByState: () => {
+          const counts: Record<string, number> = { pending: 0, scanning: 0, done: 0, failed: 0 };
+          for (const image of this.store?.all() ?? []) counts[image.state] = (counts[image.state] ?? 0) + 1;
+          return counts;
+        },
+        scanFailures: () => this.queue?.failures ?? new Map(),
+        scansCompleted: () => this.queue?.completed ?? 0,
+        dbAgeSeconds: () => this.db?.ageSeconds(),
+        dbLastUpdateSuccess: () => (this.db?.lastCheckAt ? this.db.lastError === undefined : undefined),
+        coverage: () => {
+          const { covered, running } = coverage(this);
+          return { runningContainers: running, withCurrentReport: covered };
+        },
+        reportsTruncated: () => this.controller?.truncatedWrites ?? 0,
+        apiRequests: () => new Map(Object.entries(this.client.stats.requests)),
+      },
+    });
+    const endpoint = new HttpEndpoint(this.logger).route('/metrics', async () => {
+      const { contentType, body } = await metrics.renderMetrics();
+      return { status: 200, contentType, body };
+    });
+    this.metricsPort = await endpoint.listen(address.host || '0.0.0.0', address.port);
+    this.#stoppers.push(() => endpoint.close());
+  }
+
   async #serveHealth(): Promise<void> {
     const address = this.#config.env.healthProbeBindAddress;
     if (!address) return;
     const endpoint = new HttpEndpoint(this.logger)
       .route('/healthz', () => text(200, 'ok\n'))
-      .route('/readyz', () => (this.#ready ? text(200, 'ok\n') : text(503, 'starting\n')))
+      // A standby replica is ready too: otherwise a rolling update would wait forever for a pod that cannot lead.
+      .route('/readyz', () =>
+        this.#ready || this.#standby
+          ? text(200, this.#ready ? 'ok\n' : 'standby\n')
+          : text(503, 'starting\n'),
+      )
       .route('/status', () =>
         this.#ready || this.#leader ? json(200, statusView(this)) : text(503, 'starting\n'),
       );

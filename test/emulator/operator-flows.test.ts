@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +157,7 @@ describe('operator flows through @kubernetes/client-node', () => {
     });
     kc = new KubeConfig();
     kc.loadFromFile(emulator.kubeconfigPath);
+    assert.ok(existsSync(CRD_DIR), `the project's CRDs are expected in ${CRD_DIR}`);
     await kubectl('apply', '-f', CRD_DIR);
     await kubectl('wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s');
   });

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
 import { Operator } from '../../src/operator/operator.ts';
 import { createLogger } from '../../src/util/logger.ts';
 import { SimulatedCluster } from '../emulator/cluster/cluster.ts';
@@ -123,7 +124,7 @@ export async function startWorld(options: { maxProcesses?: number } = {}): Promi
     kubeconfig: emulator.kubeconfigPath,
     kubectl,
     async apply(...objects) {
-      await kubectl(['apply', '-f', '-'], objects.map((object) => JSON.stringify(object)).join('\n---\n'));
+      await kubectl(['apply', '-f', '-'], objects.map((object) => stringify(object)).join('---\n'));
     },
     async pushImage(name, steps) {
       const [repository = name, tag = 'latest'] = name.split(':');
@@ -189,13 +190,18 @@ export async function applyTrivyConfig(world: World, data: Record<string, string
   await world.apply(configMap);
 }
 
-export async function startOperator(world: World, env: Record<string, string>): Promise<Operator> {
+export async function startOperator(
+  world: World,
+  env: Record<string, string>,
+  options: { identity?: string; onFatal?: (reason: string) => void } = {},
+): Promise<Operator> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(world.kubeconfig);
   return Operator.start({
     kubeConfig,
     env,
     logger: createLogger(process.env.TRIVY_TS_TEST_LOG ? 'debug' : 'silent'),
+    ...options,
   });
 }
 

@@ -74,7 +74,7 @@ describe('scanner parser fuzz regressions', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  it('every target keeps its contract on a seeded sample of inputs', async () => {
+  it('every target keeps its contract on a seeded sample of inputs', { timeout: 60_000 }, async () => {
     const issueTargets = targets.filter((t) => t.issue).map((t) => t.name);
     for (const named of [
       'layer-walker',
@@ -128,25 +128,29 @@ describe('scanner parser fuzz regressions', () => {
 
   // Found by the campaign (layer-walker): the layer stream failed while the secret scanner was reading a file too
   // large to buffer, and the walk never settled. Both a truncated layer and a bomb inside such a file hung.
-  it('a layer that fails inside a file streamed to the secret scanner rejects instead of hanging', async () => {
-    const layer = await tarOf([
-      { name: 'data.bin', body: Buffer.alloc(1024 * 1024) },
-      { name: 'usr/lib/node_modules/a/package.json', body: Buffer.from('{"name":"a","version":"1.0.0"}') },
-    ]);
-    const gzipped = gzipSync(layer);
-    const options = { limits: { maxFileBytes: 64 * 1024 }, secrets: new SecretScanner() };
-    await assert.rejects(walk(gzipped.subarray(0, gzipped.length >> 1), options), LayerError);
-    await assert.rejects(
-      walk(gzipped, { ...options, limits: { maxFileBytes: 64 * 1024, maxLayerBytes: 512 * 1024 } }),
-      LayerError,
-    );
-    // Intact, the walk goes past the streamed binary file and finds the package after it.
-    const result = await walk(gzipped, options);
-    assert.deepEqual(
-      result.Applications.flatMap((app) => app.Packages.map((pkg) => pkg.ID)),
-      ['a@1.0.0'],
-    );
-  });
+  it(
+    'a layer that fails inside a file streamed to the secret scanner rejects instead of hanging',
+    { timeout: 20_000 },
+    async () => {
+      const layer = await tarOf([
+        { name: 'srv/data', body: Buffer.alloc(1024 * 1024) },
+        { name: 'usr/lib/node_modules/a/package.json', body: Buffer.from('{"name":"a","version":"1.0.0"}') },
+      ]);
+      const gzipped = gzipSync(layer);
+      const options = { limits: { maxFileBytes: 64 * 1024 }, secrets: new SecretScanner() };
+      await assert.rejects(walk(gzipped.subarray(0, gzipped.length >> 1), options), LayerError);
+      await assert.rejects(
+        walk(gzipped, { ...options, limits: { maxFileBytes: 64 * 1024, maxLayerBytes: 512 * 1024 } }),
+        LayerError,
+      );
+      // Intact, the walk goes past the streamed binary file and finds the package after it.
+      const result = await walk(gzipped, options);
+      assert.deepEqual(
+        result.Applications.flatMap((app) => app.Packages.map((pkg) => pkg.ID)),
+        ['a@1.0.0'],
+      );
+    },
+  );
 
   // Found by the campaign (layer-walker): `.wh.`, `.wh..` and `.wh...` were reported as whiteouts of '', '.' and
   // '..'; the root one made the merge delete everything lower layers found.
@@ -265,7 +269,7 @@ describe('scanner parser fuzz regressions', () => {
   // jar took 0.6 s, one level deeper several seconds; 4,000 nested jars took 3.4 s.
   it('nested jars listed many times, or by the thousand, are read in linear time', async () => {
     const pom = (artifact: string) => Buffer.from(`groupId=g\nartifactId=${artifact}\nversion=1.0\n`);
-    let nested = Buffer.from(zipSync({ 'META-INF/maven/g/inner/pom.properties': pom('inner') }));
+    let nested: Buffer = Buffer.from(zipSync({ 'META-INF/maven/g/inner/pom.properties': pom('inner') }));
     for (let level = 0; level < 7; level++) {
       nested = repeatCentralDirectory(Buffer.from(zipSync({ 'lib/x.jar': [nested, { level: 0 }] })), 10);
     }

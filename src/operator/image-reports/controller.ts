@@ -100,6 +100,8 @@ export class ImageReportController {
   readonly #imagesOfOwner = new Map<string, Set<string>>();
   readonly #ownersOfImage = new Map<string, Set<string>>();
   readonly states = new Map<string, OwnerState>();
+  /** Report writes cut down to the size budget. */
+  truncatedWrites = 0;
 
   constructor(deps: ImageReportControllerDeps) {
     this.#deps = deps;

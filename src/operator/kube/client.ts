@@ -200,6 +200,11 @@ export class KubeClient {
     }
   }
 
+  /** The API server's version (`GET /version`), e.g. `{ gitVersion: 'v1.32.0', … }`. */
+  serverVersion(): Promise<{ gitVersion?: string; major?: string; minor?: string }> {
+    return this.#request('GET', '/version', { idempotent: true });
+  }
+
   /** A container's log as text; `limitBytes` bounds what is read. */
   async podLog(namespace: string, pod: string, container: string, limitBytes?: number): Promise<string> {
     return this.#request<string>('GET', resourcePath(builtin.pod, namespace, pod, 'log'), {

@@ -14,8 +14,8 @@
  *   for the label (upstream then writes an empty value).
  * - Dynamic labels that collide with a family's own label names, or with each other after sanitising, are left
  *   out (upstream would produce duplicate label names, which Prometheus rejects).
- * The text is written by hand rather than through prom-client's Gauge API, which is about ten times slower here;
- * `bench/metrics.bench.ts` measures both.
+ * The text is written by hand rather than through prom-client's Gauge API, several times slower at this size
+ * (`bench/metrics.bench.ts` measures both).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from '../../util/logger.ts';

@@ -22,6 +22,8 @@ export const RESOURCE_NAME_HASH_LABEL = 'trivy-operator.resource.name-hash';
 export const RESOURCE_NAMESPACE_LABEL = 'trivy-operator.resource.namespace';
 export const CONTAINER_NAME_LABEL = 'trivy-operator.container.name';
 export const RESOURCE_SPEC_HASH_LABEL = 'resource-spec-hash';
+/** Misconfiguration reports: the hash of the checks and settings their content came from. */
+export const PLUGIN_CONFIG_HASH_LABEL = 'plugin-config-hash';
 export { MANAGED_BY_LABEL, MANAGED_BY_OPERATOR };
 
 /** Holds the real owner name when it cannot be a label value (the label then carries its hash). */
@@ -50,6 +52,8 @@ export interface ReportLabelOptions {
   containerName?: string;
   /** `resource-spec-hash`. */
   resourceSpecHash?: string;
+  /** `plugin-config-hash` (config audit, RBAC and infra reports). */
+  pluginConfigHash?: string;
   /** `report.resourceLabels`: keys copied from the owner's labels when present. */
   resourceLabels?: readonly string[];
   /** `report.additionalLabels`. */
@@ -76,6 +80,7 @@ export function reportLabels(options: ReportLabelOptions): Record<string, string
   Object.assign(labels, ownerLabels(options.owner));
   if (options.containerName !== undefined) labels[CONTAINER_NAME_LABEL] = options.containerName;
   if (options.resourceSpecHash !== undefined) labels[RESOURCE_SPEC_HASH_LABEL] = options.resourceSpecHash;
+  if (options.pluginConfigHash !== undefined) labels[PLUGIN_CONFIG_HASH_LABEL] = options.pluginConfigHash;
   return labels;
 }
 

@@ -197,7 +197,16 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
         }
         continue;
       }
+      if (wanting.length === 0 && options.secrets) {
+        // Most files only the secret scanner wants are executables: their first bytes say so, and the rest is
+        // skipped without being copied.
+        const scanner = options.secrets;
+        const content = await readEntry(entry, file.size, (head) => scanner.skipsContent(secretPath, head));
+        if (content) addSecrets(result, secretPath, scanner.scan(secretPath, content));
+        continue;
+      }
       const content = await readEntry(entry, file.size);
+      if (!content) continue;
       for (const analyzer of wanting) {
         await runAnalyzer(analyzer, { ...file, content }, result, warn);
       }
@@ -256,16 +265,33 @@ async function scanEntryForSecrets(
   return findings;
 }
 
-async function readEntry(entry: Readable, size: number): Promise<Buffer> {
-  const content = Buffer.allocUnsafe(size);
+/**
+ * The entry's bytes. With `skip`, the first chunk is shown to it first: when it says so, the rest is drained
+ * without copying and the result is undefined. A file that arrives in one chunk is returned as that chunk.
+ */
+async function readEntry(
+  entry: Readable,
+  size: number,
+  skip?: (head: Buffer) => boolean,
+): Promise<Buffer | undefined> {
+  let content: Buffer | undefined;
   let offset = 0;
+  let skipping = false;
   for await (const chunk of entry as AsyncIterable<Buffer>) {
     if (offset + chunk.length > size) throw new LayerError('tar entry is longer than its header says');
-    chunk.copy(content, offset);
+    if (offset === 0) {
+      skipping = skip?.(chunk) ?? false;
+      if (!skipping && chunk.length === size) content = chunk;
+    }
+    if (!skipping && content !== chunk) {
+      content ??= Buffer.allocUnsafe(size);
+      chunk.copy(content, offset);
+    }
     offset += chunk.length;
   }
   if (offset !== size) throw new LayerError('tar entry is shorter than its header says (truncated layer)');
-  return content;
+  if (skipping) return undefined;
+  return content ?? Buffer.alloc(0);
 }
 
 export async function runAnalyzer(

@@ -111,6 +111,16 @@ export class SecretScanner {
   }
 
   /**
+   * Whether a file starting with `head` would yield nothing, so a caller holding only its first bytes can skip
+   * reading the rest: no rule applies to the path, or the content is binary (and not a `.pyc`). A head shorter than
+   * the binary test's window may call a binary file text; the full scan then decides.
+   */
+  skipsContent(path: string, head: Uint8Array): boolean {
+    if (this.#rulesFor(path).length === 0) return true;
+    return isBinaryContent(head) && !isScannableBinary(path);
+  }
+
+  /**
    * Scans one file. `path` is the finding's target path as reported (images: with a leading `/`); rule and
    * allow paths are matched against it. Binary files yield nothing, except `.pyc` whose printable strings
    * are scanned and reported without code.

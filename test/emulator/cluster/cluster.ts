@@ -219,10 +219,15 @@ export class SimulatedCluster implements EmulatorExtension {
     const key = `${kind}|${namespace}|${name}`;
     const existing = this.timers.get(key);
     if (existing) clearTimeout(existing);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.enqueue(kind, namespace, name);
-    }, ms);
+    // Node timers overflow past 2^31-1 ms (~24.8 days) and would fire at once; waking early is harmless because
+    // the controllers are level-triggered and schedule the next wake-up again.
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.enqueue(kind, namespace, name);
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
     timer.unref();
     this.timers.set(key, timer);
   }

@@ -342,6 +342,21 @@ describe('SecretScanner.scan', () => {
   });
 });
 
+describe('SecretScanner.skipsContent', () => {
+  const scanner = new SecretScanner();
+  it('lets a caller skip what scan would find nothing in: binary heads and allow-listed paths', () => {
+    const elf = Buffer.from('\u007fELF\u0002\u0001\u0001\u0000 GITHUB_TOKEN=' + ghp(), 'latin1');
+    assert.equal(scanner.skipsContent('/usr/bin/tool', elf), true);
+    assert.deepEqual(scanner.scan('/usr/bin/tool', elf), []);
+    assert.equal(scanner.skipsContent('/app/module.pyc', elf), false, '.pyc strings are scanned');
+    const text = Buffer.from(`GITHUB_TOKEN=${ghp()}\n`);
+    assert.equal(scanner.skipsContent('/app/.env', text), false);
+    assert.equal(scanner.scan('/app/.env', text).length, 1);
+    assert.equal(scanner.skipsContent('/app/examples/.env', text), true, 'examples are allow-listed');
+    assert.deepEqual(scanner.scan('/app/examples/.env', text), []);
+  });
+});
+
 describe('isSecretScanSkipped', () => {
   it('skips lock files, dependency trees, VCS data, binary formats and allow-listed paths', () => {
     for (const path of [

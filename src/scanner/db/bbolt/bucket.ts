@@ -19,6 +19,21 @@ function toKey(key: Uint8Array | string): Uint8Array {
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
 }
 
+/** A point lookup's key, string keys encoded into one scratch buffer: lookups are synchronous, so it serves all. */
+let scratch = Buffer.allocUnsafeSlow(256);
+let lookupLength = 0;
+
+/** The bytes to look up (valid up to lookupLength); saves allocating a Buffer per string lookup. */
+function lookupKey(key: Uint8Array | string): Uint8Array {
+  if (typeof key !== 'string') {
+    lookupLength = key.length;
+    return key;
+  }
+  if (key.length * 3 > scratch.length) scratch = Buffer.allocUnsafeSlow(key.length * 3);
+  lookupLength = scratch.write(key, 'utf8');
+  return scratch;
+}
+
 /**
  * A bucket: a sorted map of byte keys to values or nested buckets. Obtain one from `BoltDb.root()` or
  * `BoltBucket.bucket()`. Returned Buffers are copies the caller owns (cached page memory is reused); `getText` and
@@ -44,18 +59,20 @@ export class BoltBucket {
 
   /** A copy of the value stored under `key`; undefined if there is no such key or it names a nested bucket. */
   get(key: Uint8Array | string): Buffer | undefined {
-    const target = toKey(key);
-    const leaf = this.#leafFor(target);
-    const found = seekIndex(leaf, target);
+    const target = lookupKey(key);
+    const length = lookupLength;
+    const leaf = this.#leafFor(target, length);
+    const found = seekIndex(leaf, target, length);
     if ((found & 1) === 0 || leaf.isBucket(found >>> 1)) return undefined;
     return leaf.copyValue(found >>> 1);
   }
 
   /** The value stored under `key` decoded as UTF-8 (no intermediate Buffer); undefined as for `get`. */
   getText(key: Uint8Array | string): string | undefined {
-    const target = toKey(key);
-    const leaf = this.#leafFor(target);
-    const found = seekIndex(leaf, target);
+    const target = lookupKey(key);
+    const length = lookupLength;
+    const leaf = this.#leafFor(target, length);
+    const found = seekIndex(leaf, target, length);
     const i = found >>> 1;
     if ((found & 1) === 0 || leaf.isBucket(i)) return undefined;
     const start = leaf.valueStart(i);
@@ -64,9 +81,10 @@ export class BoltBucket {
 
   /** The nested bucket `name`; undefined if there is no such key or it holds a plain value. */
   bucket(name: Uint8Array | string): BoltBucket | undefined {
-    const target = toKey(name);
-    const leaf = this.#leafFor(target);
-    const found = seekIndex(leaf, target);
+    const target = lookupKey(name);
+    const length = lookupLength;
+    const leaf = this.#leafFor(target, length);
+    const found = seekIndex(leaf, target, length);
     if ((found & 1) === 0 || !leaf.isBucket(found >>> 1)) return undefined;
     return this.#openNested(leaf, found >>> 1);
   }
@@ -98,13 +116,13 @@ export class BoltBucket {
     return this.#root.inline ?? this.#pages.node(this.#root.pageId);
   }
 
-  /** The leaf that holds `key` if the bucket has it. */
-  #leafFor(key: Uint8Array): BoltNode {
+  /** The leaf that holds `key` (its first keyLength bytes) if the bucket has it. */
+  #leafFor(key: Uint8Array, keyLength: number): BoltNode {
     let node = this.#rootNode();
     let depth = 0;
     while (!node.isLeaf) {
       lookupPath[depth++] = node.pageId;
-      const childId = node.child(childIndexFor(node, key));
+      const childId = node.child(childIndexFor(node, key, keyLength));
       for (let d = 0; d < depth; d++) {
         if (lookupPath[d] === childId) {
           throw this.#pages.formatError(

@@ -177,18 +177,17 @@ export function inlineNode(page: Buffer, holderPage: number): BoltNode {
 }
 
 /**
- * Binary search for `key` (unsigned byte order, as memcmp). Returns `2·i + exact` where i is the index of the first
+ * Binary search for `key` (its first `keyLength` bytes; unsigned byte order, as memcmp). Returns `2·i + exact` where i is the index of the first
  * element whose key is >= `key` (`count` if none) and exact is 1 when that element's key equals `key`.
  * Keys of a sorted page share the prefix of its first and last key; it is compared once, then skipped.
  */
-export function seekIndex(node: BoltNode, key: Uint8Array): number {
+export function seekIndex(node: BoltNode, key: Uint8Array, keyLength = key.length): number {
   const count = node.count;
   if (count === 0) return 0;
   const data = node.buffer;
   const words = node.words;
   const posWord = 4 + node.posWord;
   const prefix = node.prefixLength;
-  const keyLength = key.length;
   if (prefix > 0) {
     const start = node.keyStart(0);
     const n = prefix < keyLength ? prefix : keyLength;
@@ -224,8 +223,8 @@ export function seekIndex(node: BoltNode, key: Uint8Array): number {
 }
 
 /** Branch: index of the child whose key range holds `key` (the last child whose first key is <= `key`, or 0). */
-export function childIndexFor(node: BoltNode, key: Uint8Array): number {
-  const found = seekIndex(node, key);
+export function childIndexFor(node: BoltNode, key: Uint8Array, keyLength = key.length): number {
+  const found = seekIndex(node, key, keyLength);
   const i = found >>> 1;
   if ((found & 1) === 1) return i;
   return i > 0 ? i - 1 : 0;

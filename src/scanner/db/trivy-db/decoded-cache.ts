@@ -41,6 +41,7 @@ interface Entry<V> {
  */
 export class DecodedCache<V> {
   readonly #budget: number;
+  readonly #minFrequency: number;
   readonly #entries = new Map<string, Entry<V>>();
   readonly #sketch: FrequencySketch | undefined;
   #newest: Entry<V> | undefined;
@@ -48,9 +49,13 @@ export class DecodedCache<V> {
   #bytes = 0;
   readonly #counts = { hits: 0, misses: 0, admitted: 0, rejected: 0, evicted: 0 };
 
-  /** `budget`: bytes the cached values may take; `typicalCost`: a usual value's cost, to size the sketch. */
-  constructor(budget: number, typicalCost: number) {
+  /**
+   * `budget`: bytes the cached values may take; `typicalCost`: a usual value's cost, to size the sketch;
+   * `minFrequency`: how many recent requests a key needs before its value is kept.
+   */
+  constructor(budget: number, typicalCost: number, minFrequency = 2) {
     this.#budget = budget;
+    this.#minFrequency = minFrequency;
     this.#sketch = budget > 0 ? new FrequencySketch(Math.ceil(budget / typicalCost)) : undefined;
   }
 
@@ -81,7 +86,7 @@ export class DecodedCache<V> {
     if (sketch === undefined || cost > this.#budget || this.#entries.has(key)) return;
     const hash = hashKey(key);
     const frequency = sketch.estimate(hash);
-    if (frequency < 2) {
+    if (frequency < this.#minFrequency) {
       this.#counts.rejected++;
       return;
     }

@@ -217,8 +217,69 @@ export function decodeAdvisory(vulnerabilityId: string, stored: StoredJson): Adv
   return advisory;
 }
 
+const VULNERABILITY_STRING_FIELDS = new Set([
+  'Title',
+  'Description',
+  'Severity',
+  'PublishedDate',
+  'LastModifiedDate',
+]);
+const VULNERABILITY_LIST_FIELDS = new Set(['CweIDs', 'References']);
+const CVSS_VECTOR_FIELDS = new Set(['V2Vector', 'V3Vector', 'V40Vector']);
+const CVSS_SCORE_FIELDS = new Set(['V2Score', 'V3Score', 'V40Score']);
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/**
+ * Whether a parsed `vulnerability` value already is exactly what decodeVulnerability would build from it: only
+ * known fields, none null, every one of its type, severities in range. Then the parsed object is used as it is,
+ * which saves copying every value (the bulk of a scan's garbage when it looks up many vulnerabilities).
+ */
+function isCanonicalVulnerability(source: JsonObject): boolean {
+  for (const field in source) {
+    const value = source[field];
+    if (VULNERABILITY_STRING_FIELDS.has(field)) {
+      if (typeof value !== 'string') return false;
+    } else if (VULNERABILITY_LIST_FIELDS.has(field)) {
+      if (!isStringList(value)) return false;
+    } else if (field === 'VendorSeverity') {
+      if (!isPlainObject(value)) return false;
+      for (const vendor in value) {
+        const level = value[vendor];
+        if (!Number.isInteger(level) || (level as number) < 0 || (level as number) > 4) return false;
+      }
+    } else if (field === 'CVSS') {
+      if (!isPlainObject(value)) return false;
+      for (const vendor in value) {
+        const score = value[vendor];
+        if (!isPlainObject(score)) return false;
+        for (const key in score) {
+          const item = score[key];
+          if (
+            CVSS_VECTOR_FIELDS.has(key)
+              ? typeof item !== 'string'
+              : !CVSS_SCORE_FIELDS.has(key) || typeof item !== 'number'
+          ) {
+            return false;
+          }
+        }
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 export function decodeVulnerability(stored: StoredJson): Vulnerability {
   const source = parseObject(stored);
+  if (isCanonicalVulnerability(source)) return source as Vulnerability;
   const vulnerability: Vulnerability = {};
   for (const field of ['Title', 'Description', 'Severity', 'PublishedDate', 'LastModifiedDate'] as const) {
     const value = optionalString(source, field);

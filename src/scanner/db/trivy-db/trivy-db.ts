@@ -17,11 +17,6 @@ import {
 } from './schema.ts';
 
 export const VULNERABILITY_BUCKET = 'vulnerability';
-/**
- * Page cache of the DB file: the branch pages of the big buckets plus recently used leaves. Lookups that miss it
- * re-read pages from the OS page cache, which costs little next to decoding their JSON.
- */
-export const DEFAULT_TRIVY_DB_PAGE_CACHE_BYTES = 16 * 1024 * 1024;
 export const DATA_SOURCE_BUCKET = 'data-source';
 
 /** A cache dir in Trivy's layout (`<dir>/db/trivy.db` + `metadata.json`), or explicit file paths. */
@@ -31,7 +26,7 @@ export const DEFAULT_ADVISORY_CACHE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_VULNERABILITY_CACHE_BYTES = 4 * 1024 * 1024;
 
 export interface TrivyDbOptions {
-  /** Page cache of the bbolt reader (bytes; default 16 MiB). */
+  /** Page cache of the bbolt reader (bytes; default DEFAULT_PAGE_CACHE_BYTES, 8 MiB). */
   pageCacheBytes?: number;
   /**
    * Decoded advisories to keep, as whole per-package lists, in (estimated) bytes of heap; default 16 MiB, enough for
@@ -135,6 +130,8 @@ export class TrivyDb {
     this.#vulnerabilities = new DecodedCache(
       options.vulnerabilityCacheBytes ?? DEFAULT_VULNERABILITY_CACHE_BYTES,
       decodedCost(1200),
+      // Details are asked for once per matching advisory, so an ID asked for twice is common and says little.
+      3,
     );
     this.#advisoryLists = new DecodedCache(
       options.advisoryCacheBytes ?? DEFAULT_ADVISORY_CACHE_BYTES,
@@ -159,9 +156,10 @@ export class TrivyDb {
     if (!existsSync(paths.dbPath)) throw new TrivyDbMissingError(paths.dbPath);
     const metadata = readMetadata(paths.metadataPath);
     assertSupportedSchema(metadata, paths.metadataPath);
-    const bolt = BoltDb.open(paths.dbPath, {
-      pageCacheBytes: options.pageCacheBytes ?? DEFAULT_TRIVY_DB_PAGE_CACHE_BYTES,
-    });
+    const bolt = BoltDb.open(
+      paths.dbPath,
+      options.pageCacheBytes === undefined ? {} : { pageCacheBytes: options.pageCacheBytes },
+    );
     try {
       return new TrivyDb(paths, metadata, bolt, options);
     } catch (error) {

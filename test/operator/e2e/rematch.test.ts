@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Operator } from '../../../src/operator/operator.ts';
+import {
+  applyTrivyConfig,
+  debianImage,
+  deployment,
+  eventually,
+  fixtureDb,
+  getItems,
+  operatorEnv,
+  operatorNamespace,
+  startOperator,
+  startWorld,
+  trivyConfigData,
+  type World,
+} from '../harness.ts';
+
+interface Report {
+  metadata: { name: string; uid: string; creationTimestamp: string; annotations?: Record<string, string> };
+  report: {
+    vulnerabilities: { vulnerabilityID: string; severity: string }[];
+    summary: Record<string, number>;
+  };
+}
+
+/**
+ * What makes a report change after it was first written: a new vulnerability DB and a new trivy config are matched
+ * against the stored inventory (no image pull, no Job); a deleted or expired report makes the image be analysed
+ * again, once.
+ */
+describe('operator: re-matching and rescans', () => {
+  let world: World;
+  let operator: Operator;
+  let env: Record<string, string>;
+  const jobs: string[] = [];
+  const vulnIds = (report: Report) =>
+    report.report.vulnerabilities.map((vuln) => vuln.vulnerabilityID).sort();
+  const webReport = async () =>
+    (await getItems<Report>(world, 'vulnerabilityreports', 'default')).find((report) =>
+      report.metadata.name.startsWith('replicaset-web-'),
+    );
+
+  before(async () => {
+    world = await startWorld();
+    const image = await world.pushImage(
+      'app:1.0',
+      debianImage([
+        { name: 'libssl3', version: '3.0.11-1~deb12u2', source: 'openssl' },
+        { name: 'bash', version: '5.2.15-2+b2' },
+      ]),
+    );
+    await world.pushDb(fixtureDb());
+    await applyTrivyConfig(world, trivyConfigData(world));
+    world.emulator.store.subscribe((event) => {
+      if (event.resource.resource === 'jobs' && event.type === 'ADDED')
+        jobs.push(event.object.metadata?.name ?? '');
+    });
+    env = operatorEnv(world, { OPERATOR_SCAN_MODE: 'Job' });
+    operator = await startOperator(world, env);
+    await world.apply(deployment('web', { app: image.ref }));
+    await eventually('the first report', webReport, 120_000);
+    assert.equal(jobs.length, 1);
+  });
+  after(async () => {
+    await operator?.stop();
+    await world?.close();
+  });
+
+  it('a new vulnerability DB updates the reports with zero Jobs and zero pulls', async () => {
+    await world.pushDb(
+      fixtureDb((fixture) =>
+        fixture
+          .addAdvisory('debian 12', 'openssl', 'CVE-2025-0001', { FixedVersion: '3.0.15-1~deb12u1' })
+          .addVulnerability('CVE-2025-0001', { Title: 'openssl: new flaw', VendorSeverity: { debian: 4 } }),
+      ),
+    );
+    // Time passes: the local DB reaches its NextUpdate (Trivy's rule), then the periodic check runs.
+    const metadataPath = join(env.OPERATOR_CACHE_DIR!, 'db', 'metadata.json');
+    const metadata = JSON.parse(await readFile(metadataPath, 'utf8')) as Record<string, string>;
+    const past = new Date(Date.now() - 3 * 3600_000).toISOString();
+    await writeFile(metadataPath, JSON.stringify({ ...metadata, NextUpdate: past, DownloadedAt: past }));
+    const writesBefore = operator.client.stats.requests.PUT ?? 0;
+    await operator.db!.check();
+    const report = await eventually('the new CVE in the report', async () => {
+      const found = await webReport();
+      return found && vulnIds(found).includes('CVE-2025-0001') ? found : undefined;
+    });
+    assert.deepEqual(vulnIds(report), ['CVE-2022-3715', 'CVE-2024-5535', 'CVE-2025-0001']);
+    assert.equal(report.report.summary.criticalCount, 1);
+    assert.equal(jobs.length, 1, 'no scan Job ran for the DB update');
+    assert.equal(operator.queue?.completed, 1, 'no analysis ran for the DB update');
+    assert.equal(
+      (operator.client.stats.requests.PUT ?? 0) - writesBefore,
+      1,
+      'only the changed report was written',
+    );
+  });
+
+  it('a trivy config change (severity) re-evaluates reports without scanning', async () => {
+    await applyTrivyConfig(world, trivyConfigData(world, { 'trivy.severity': 'HIGH,CRITICAL' }));
+    const report = await eventually('LOW findings gone', async () => {
+      const found = await webReport();
+      return found && !vulnIds(found).includes('CVE-2022-3715') ? found : undefined;
+    });
+    assert.deepEqual(vulnIds(report), ['CVE-2024-5535', 'CVE-2025-0001']);
+    assert.equal(report.report.summary.lowCount, 0);
+    assert.equal(jobs.length, 1);
+  });
+
+  it('a deleted report comes back from a fresh analysis of its image, once', async () => {
+    const before = (await webReport())!;
+    await world.kubectl(['delete', 'vulnerabilityreport', before.metadata.name, '-n', 'default']);
+    const recreated = await eventually('the report recreated', async () => {
+      const found = await webReport();
+      return found && found.metadata.uid !== before.metadata.uid ? found : undefined;
+    });
+    assert.deepEqual(vulnIds(recreated), vulnIds(before));
+    assert.equal(jobs.length, 2, 'the image was analysed again, once');
+    assert.equal((await getItems(world, 'jobs', operatorNamespace)).length, 0);
+  });
+
+  it('reports past OPERATOR_SCANNER_REPORT_TTL are deleted and made again', async () => {
+    await operator.stop();
+    operator = await startOperator(world, { ...env, OPERATOR_SCANNER_REPORT_TTL: '6s' });
+    const annotated = await eventually('a report carrying report-ttl', async () => {
+      const found = await webReport();
+      return found?.metadata.annotations?.['trivy-operator.aquasecurity.github.io/report-ttl'] === '6s'
+        ? found
+        : undefined;
+    });
+    const renewed = await eventually(
+      'the report replaced after its TTL',
+      async () => {
+        const found = await webReport();
+        return found && found.metadata.uid !== annotated.metadata.uid ? found : undefined;
+      },
+      60_000,
+    );
+    assert.ok(new Date(renewed.metadata.creationTimestamp) > new Date(annotated.metadata.creationTimestamp));
+    assert.equal(renewed.metadata.annotations?.['trivy-operator.aquasecurity.github.io/report-ttl'], '6s');
+  });
+});
