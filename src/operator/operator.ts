@@ -509,6 +509,7 @@ export class Operator {
         },
         reportsTruncated: () => this.controller?.truncatedWrites ?? 0,
         apiRequests: () => new Map(Object.entries(this.client.stats.requests)),
+        apiBytesWritten: () => this.client.stats.bytesWritten,
       },
     });
     const endpoint = new HttpEndpoint(this.logger).route('/metrics', async () => {
