@@ -85,6 +85,7 @@ export class KubeClient {
   readonly #userAgent: string;
   readonly #maxRetries: number;
   #dispatcher: Dispatcher | undefined;
+  #watchDispatcher: Dispatcher | undefined;
   #auth: { headers: Record<string, string>; at: number } | undefined;
   readonly stats: ClientStats = { requests: {}, bytesWritten: 0 };
 
@@ -140,6 +141,31 @@ export class KubeClient {
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token);
     return { items, resourceVersion };
+  }
+
+  /** Like `list`, one page at a time, so a caller can process a large collection without holding all of it. */
+  async *listPages<T extends KubernetesObject>(
+    type: ResourceType,
+    options: ListOptions = {},
+  ): AsyncGenerator<T[]> {
+    let token: string | undefined;
+    do {
+      const page = await this.#request<{ items?: T[]; metadata?: { continue?: string } }>(
+        'GET',
+        resourcePath(type, options.namespace),
+        {
+          idempotent: true,
+          query: {
+            labelSelector: options.labelSelector,
+            fieldSelector: options.fieldSelector,
+            limit: options.limit ?? 500,
+            continue: token,
+          },
+        },
+      );
+      yield (page.items ?? []).map((item) => withTypeMeta(item, type));
+      token = page.metadata?.continue || undefined;
+    } while (token);
   }
 
   create<T extends KubernetesObject>(type: ResourceType, object: T): Promise<T> {
@@ -235,7 +261,7 @@ export class KubeClient {
     const response = await request(url, {
       method: 'GET',
       headers: { ...(await this.#headers()), accept: 'application/json' },
-      dispatcher: this.#getDispatcher(),
+      dispatcher: this.#getWatchDispatcher(),
       signal,
       headersTimeout: 30_000,
       // Bookmarks arrive about once a minute on a real server; twice that without a byte means the stream is dead.
@@ -270,8 +296,9 @@ export class KubeClient {
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher?.close();
+    await Promise.all([this.#dispatcher?.close(), this.#watchDispatcher?.destroy()]);
     this.#dispatcher = undefined;
+    this.#watchDispatcher = undefined;
   }
 
   async #request<T>(method: string, path: string, options: RequestOptions): Promise<T> {
@@ -372,8 +399,23 @@ export class KubeClient {
     return headers;
   }
 
+  /** Requests share a bounded pool of kept-alive connections. */
   #getDispatcher(): Dispatcher {
-    if (this.#dispatcher) return this.#dispatcher;
+    this.#dispatcher ??= new Agent({
+      connect: this.#tlsOptions(),
+      keepAliveTimeout: 30_000,
+      connections: 32,
+    });
+    return this.#dispatcher;
+  }
+
+  /** Watches hold their connection for minutes each: they get their own pool, unbounded, so they never starve requests. */
+  #getWatchDispatcher(): Dispatcher {
+    this.#watchDispatcher ??= new Agent({ connect: this.#tlsOptions(), keepAliveTimeout: 30_000 });
+    return this.#watchDispatcher;
+  }
+
+  #tlsOptions() {
     const tls: {
       ca?: Buffer;
       cert?: Buffer;
@@ -393,8 +435,7 @@ export class KubeClient {
     if (key) tls.key = key;
     if (cluster?.skipTLSVerify) tls.rejectUnauthorized = false;
     if (cluster?.tlsServerName) tls.servername = cluster.tlsServerName;
-    this.#dispatcher = new Agent({ connect: tls, keepAliveTimeout: 30_000, connections: 32 });
-    return this.#dispatcher;
+    return tls;
   }
 }
 

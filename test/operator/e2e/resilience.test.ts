@@ -32,7 +32,7 @@ interface Report {
   };
   report: {
     vulnerabilities: { vulnerabilityID: string; severity: string }[];
-    summary: Record<string, number>;
+    summary: { criticalCount: number; highCount: number; mediumCount: number; lowCount: number };
   };
 }
 
@@ -199,11 +199,6 @@ describe('operator: budget, private registries, API faults and restarts (Job mod
     faults.dropWatches();
     await faults.restart();
     const reports = await eventually('every report re-evaluated to CRITICAL only', async () => {
-      console.log(
-        JSON.stringify(
-          (await (await fetch(`http://127.0.0.1:${operator.healthPort}/status`)).json()).workloadsNotDone,
-        ),
-      );
       const all = await vulnReports();
       const done =
         all.length >= 2 &&
