@@ -12,6 +12,10 @@ const program = addGlobalOptions(new Command('trivy-ts')).addCommand(imageComman
 try {
   await program.parseAsync(process.argv.slice(2), { from: 'user' });
 } catch (error) {
-  if (!(error instanceof CommanderError)) process.stderr.write(`trivy-ts: ${describeError(error)}\n`);
-  process.exitCode = 1;
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`trivy-ts: ${describeError(error)}\n`);
+    process.exitCode = 1;
+  }
 }

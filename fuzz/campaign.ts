@@ -12,7 +12,8 @@
  *   --replay FILE     check one saved input against --target and print the verdict
  *
  * Failing inputs (shrunk by fast-check; hangs and heap exhaustion as they were) are saved under `.cache/fuzz/failures/`
- * and the exit code is 1. Each target's contract is in `fuzz/targets.ts`; the runner adds time and memory bounds.
+ * and the exit code is 1, as it is when a target falls short of --runs. Ctrl-C (or SIGTERM) finishes the units under
+ * way and reports what ran; a second one quits at once. Each target's contract is in `fuzz/targets.ts`; the runner adds time and memory bounds.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -129,7 +130,19 @@ async function runCampaign(names: string[], allNames: string[]): Promise<TargetS
       `base seed ${baseSeed} (${cpus().length} CPUs, load ${load})`,
   );
   await mkdir(failuresDir, { recursive: true });
+  // Interrupted, the campaign finishes the units under way and still reports (and records) what it did.
+  const stop = () => {
+    if (queue.length === 0) process.exit(130);
+    console.log(
+      `stopping after the units under way (${queue.length} not started); interrupt again to quit now`,
+    );
+    queue.length = 0;
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   await Promise.all(Array.from({ length: jobs }, () => runThread(queue, summaries)));
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
   const minutes = (performance.now() - started) / 60_000;
   console.log(`done in ${minutes.toFixed(1)} min`);
   return [...summaries.values()];

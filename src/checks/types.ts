@@ -33,7 +33,10 @@ export interface CheckFinding {
 export interface Check {
   /** Current ID, e.g. `KSV-0001`. */
   id: string;
-  /** `aliases[0]` is the AVD ID (`AVD-KSV-0001`), reported as `checkID` by the operator; then legacy IDs (`KSV001`). */
+  /**
+   * `aliases[0]` is the AVD ID (`AVD-KSV-0001`), then the legacy ID (`KSV001`) when there is one; operator reports
+   * show the legacy ID as `checkID`, else the AVD ID.
+   */
   aliases: readonly string[];
   title: string;
   description: string;

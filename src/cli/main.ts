@@ -6,6 +6,7 @@ import { configCommand } from './config.ts';
 import { dbCommand } from './db.ts';
 import { fsCommand } from './fs.ts';
 import { imageCommand } from './image.ts';
+import { k8sCommand } from './k8s.ts';
 import { operatorCommand } from './operator.ts';
 import { sbomCommand } from './sbom.ts';
 import { scanJobCommand } from './scan-job.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(dbCommand());
   program.addCommand(fsCommand());
   program.addCommand(imageCommand());
+  program.addCommand(k8sCommand());
   program.addCommand(operatorCommand());
   program.addCommand(sbomCommand());
   program.addCommand(scanJobCommand());

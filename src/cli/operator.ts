@@ -1,8 +1,5 @@
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { loadOperatorConfiguration } from '../operator/config/index.ts';
-import { Operator } from '../operator/operator.ts';
 import { describeError, UserFacingError } from '../util/errors.ts';
 import { globalOptions, loggerFor } from './global-options.ts';
 
@@ -42,6 +39,13 @@ export function operatorCommand(): Command {
         'OPERATOR_METRICS_BIND_ADDRESS (:8080). `trivy-ts status` prints the status view.\n',
     )
     .action(async (options: OperatorCommandOptions, command: Command) => {
+      // Loaded here, not at the top: the Kubernetes client and the operator are heavy, and every other command
+      // would pay for them at start-up.
+      const [{ KubeConfig }, { loadOperatorConfiguration }, { Operator }] = await Promise.all([
+        import('@kubernetes/client-node'),
+        import('../operator/config/index.ts'),
+        import('../operator/operator.ts'),
+      ]);
       const globals = globalOptions(command);
       const logger = loggerFor(globals);
       const env: Record<string, string | undefined> = {

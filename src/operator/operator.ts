@@ -216,7 +216,9 @@ export class Operator {
     const writer = new ReportWriter({ client: this.client, cache: reports, logger });
     this.writer = writer;
 
-    this.runner = await this.#createRunner();
+    this.runner = await this.#createRunner(
+      env.vulnerabilityScannerEnabled || env.exposedSecretScannerEnabled || env.sbomGenerationEnabled,
+    );
     const runner = this.runner;
     this.#stoppers.push(() => runner.stop());
 
@@ -259,7 +261,11 @@ export class Operator {
       name: 'image-reports',
       concurrency: 4,
       logger,
-      reconcile: async (key) => (this.db?.db ? controller.reconcile(key) : { requeueAfterMs: 5000 }),
+      // Vulnerability reports wait for the DB; secrets and SBOMs need none.
+      reconcile: async (key) =>
+        this.db?.db || !env.vulnerabilityScannerEnabled
+          ? controller.reconcile(key)
+          : { requeueAfterMs: 5000 },
     });
     this.workQueue = workQueue;
     this.#stoppers.push(() => workQueue.stop());
@@ -311,12 +317,16 @@ export class Operator {
     // ---- end config audit ----
     await this.#watchTrivyConfig(env.namespace);
 
-    await db.start();
+    const imageScanning =
+      env.vulnerabilityScannerEnabled || env.exposedSecretScannerEnabled || env.sbomGenerationEnabled;
+    if (env.vulnerabilityScannerEnabled) await db.start();
     await Promise.all([view.start(), reports.start()]);
     await this.configAudit?.start();
-    await queue.start();
-    workQueue.start();
-    for (const key of view.allOwnerKeys()) workQueue.add(key);
+    if (imageScanning) {
+      await queue.start();
+      workQueue.start();
+      for (const key of view.allOwnerKeys()) workQueue.add(key);
+    }
 
     const sweeper = setInterval(() => this.#sweepStore(), 60 * 60_000);
     sweeper.unref();
@@ -336,9 +346,10 @@ export class Operator {
     return false;
   }
 
-  async #createRunner(): Promise<AnalysisRunner> {
+  /** Job mode watches Jobs: only when some image report is enabled (the RBAC may not grant Jobs otherwise). */
+  async #createRunner(imageScanning: boolean): Promise<AnalysisRunner> {
     const { env, operator, trivy } = this.#config;
-    if (env.scanMode === 'Inline') {
+    if (env.scanMode === 'Inline' || !imageScanning) {
       return new InlineRunner({ cacheDir: env.cacheDir, logger: this.logger, timeoutMs: trivy.timeoutMs });
     }
     const runner = new JobRunner({

@@ -7,9 +7,15 @@ import { assertSchemaValid } from '../scanner/report/format-check.ts';
 
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'trivy-ts');
 
-function run(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  input: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cli, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(cli, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -58,7 +64,10 @@ describe('trivy-ts config --format sarif', () => {
     const wildcard = byRule.get('KSV-0044');
     assert.ok(wildcard, [...byRule.keys()].join(' '));
     assert.equal(wildcard.level, 'error');
-    assert.match(wildcard.message.text, /^Artifact: -\nType: kubernetes\nVulnerability KSV-0044\nSeverity: CRITICAL\n/);
+    assert.match(
+      wildcard.message.text,
+      /^Artifact: -\nType: kubernetes\nVulnerability KSV-0044\nSeverity: CRITICAL\n/,
+    );
     assert.match(wildcard.message.text, /Message: Role permits wildcard verb on wildcard resource/);
     const region = wildcard.locations[0]!.physicalLocation.region;
     assert.deepEqual([region.startLine, region.endLine], [2, 10], 'the Role document spans lines 2-10');
@@ -90,14 +99,17 @@ describe('trivy-ts config --format sarif', () => {
     const log = JSON.parse(stdout) as SarifLog;
     const levels = new Set(log.runs[0]!.results.map((result) => result.level));
     assert.deepEqual([...levels], ['error']);
-    assert.deepEqual(
-      [...new Set(log.runs[0]!.results.map((result) => result.ruleId))].sort(),
-      ['KSV-0044', 'KSV-0112'],
-    );
+    assert.deepEqual([...new Set(log.runs[0]!.results.map((result) => result.ruleId))].sort(), [
+      'KSV-0044',
+      'KSV-0112',
+    ]);
   });
 
   it('has no results (and exit code 0) when nothing fails', async () => {
-    const { code, stdout } = await run(['config', '--format', 'sarif', '--exit-code', '1', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n');
+    const { code, stdout } = await run(
+      ['config', '--format', 'sarif', '--exit-code', '1', '-'],
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n',
+    );
     assert.equal(code, 0);
     const log = JSON.parse(stdout) as SarifLog;
     assertSchemaValid('sarif', log);

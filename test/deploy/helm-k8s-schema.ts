@@ -66,7 +66,13 @@ export function checkKubernetesObject(object: Record<string, unknown>): string[]
   return problems.map((problem) => `${name}: ${problem}`);
 }
 
-function checkValue(value: unknown, type: string, path: string, problems: string[], quantityOf: string): void {
+function checkValue(
+  value: unknown,
+  type: string,
+  path: string,
+  problems: string[],
+  quantityOf: string,
+): void {
   if (value === null || value === undefined) return;
   const array = /^Array<(.+)>$/.exec(type);
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
@@ -80,13 +86,15 @@ function checkValue(value: unknown, type: string, path: string, problems: string
         checkValue(item, map[1]!, `${path}.${key}`, problems, quantityOf);
   } else if (type === 'string' || type === 'Date') {
     const quantity = quantityOf !== '' && typeof value === 'number';
-    if (typeof value !== 'string' && !quantity) problems.push(`${path}: must be a string, not ${typeof value}`);
+    if (typeof value !== 'string' && !quantity)
+      problems.push(`${path}: must be a string, not ${typeof value}`);
   } else if (type === 'number') {
     if (typeof value !== 'number') problems.push(`${path}: must be a number, not ${typeof value}`);
   } else if (type === 'boolean') {
     if (typeof value !== 'boolean') problems.push(`${path}: must be true or false, not ${typeof value}`);
   } else if (type === 'IntOrString') {
-    if (typeof value !== 'string' && typeof value !== 'number') problems.push(`${path}: must be int or string`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      problems.push(`${path}: must be int or string`);
   } else if (type === 'any' || type === 'object') {
     return;
   } else {

@@ -66,7 +66,9 @@ export async function valuesArgs(file: string): Promise<string[]> {
 }
 
 export function find<T = KubeObject>(objects: KubeObject[], kind: string, name?: string): T {
-  const found = objects.find((object) => object.kind === kind && (name === undefined || object.metadata.name === name));
+  const found = objects.find(
+    (object) => object.kind === kind && (name === undefined || object.metadata.name === name),
+  );
   if (!found) throw new Error(`no ${kind}${name ? ` ${name}` : ''} in the rendered chart`);
   return found as unknown as T;
 }
@@ -80,20 +82,23 @@ export function findAll(objects: KubeObject[], kind: string): KubeObject[] {
  * taken from the rendered ones) and the objects it reads, Secret data base64-decoded. KUBERNETES_SERVICE_HOST is set
  * as in every pod.
  */
-export function operatorInputs(objects: KubeObject[]): Required<OperatorConfigurationInput> {
+export function operatorInputs(
+  objects: KubeObject[],
+): OperatorConfigurationInput & { env: Record<string, string> } {
   const deployment = find<V1Deployment>(objects, 'Deployment');
   const container = deployment.spec!.template.spec!.containers[0]!;
   const namespace = deployment.metadata!.namespace ?? releaseNamespace;
   const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
   for (const source of container.envFrom ?? []) {
     if (!source.configMapRef) continue;
-    const configMap = findOptional<V1ConfigMap>(objects, 'ConfigMap', source.configMapRef.name);
+    const configMap = findOptional<V1ConfigMap>(objects, 'ConfigMap', source.configMapRef.name ?? '');
     Object.assign(env, configMap?.data ?? {});
   }
   for (const variable of container.env ?? []) {
     if (variable.value !== undefined) env[variable.name] = variable.value;
     else if (variable.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[variable.name] = namespace;
-    else if (variable.valueFrom) throw new Error(`env ${variable.name}: this helper resolves only values and the namespace`);
+    else if (variable.valueFrom)
+      throw new Error(`env ${variable.name}: this helper resolves only values and the namespace`);
   }
   return {
     env,
@@ -111,6 +116,9 @@ function findOptional<T>(objects: KubeObject[], kind: string, name: string): T |
 function decoded(secret: V1Secret | undefined): Record<string, string> | undefined {
   if (!secret) return undefined;
   return Object.fromEntries(
-    Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
+    Object.entries(secret.data ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(value, 'base64').toString('utf8'),
+    ]),
   );
 }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -108,7 +108,11 @@ describe('Helm chart', () => {
     const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     assert.equal(chart.version, pkg.version);
     assert.equal(chart.appVersion, pkg.version);
-    assert.equal(chart.name, 'trivy-operator', 'the upstream chart name, so release names and objects stay the same');
+    assert.equal(
+      chart.name,
+      'trivy-operator',
+      'the upstream chart name, so release names and objects stay the same',
+    );
   });
 
   it('passes helm lint with the default values and with each write-up', async () => {
@@ -139,7 +143,8 @@ describe('Helm chart', () => {
       'ServiceAccount/trivy-operator',
     ]);
     for (const object of defaults.objects) {
-      if (!object.kind.startsWith('Cluster')) assert.equal(object.metadata.namespace, 'trivy-system', object.kind);
+      if (!object.kind.startsWith('Cluster'))
+        assert.equal(object.metadata.namespace, 'trivy-system', object.kind);
       assert.equal(object.metadata.labels?.['app.kubernetes.io/name'], 'trivy-operator');
     }
     assert.deepEqual(schemaProblems(defaults), []);
@@ -166,7 +171,9 @@ describe('Helm chart', () => {
     assert.equal(container.securityContext?.privileged, false);
     assert.deepEqual(container.securityContext?.capabilities?.drop, ['ALL']);
     // Writable places: the cache volume at OPERATOR_CACHE_DIR and /tmp.
-    const mounts = Object.fromEntries((container.volumeMounts ?? []).map((mount) => [mount.mountPath, mount.name]));
+    const mounts = Object.fromEntries(
+      (container.volumeMounts ?? []).map((mount) => [mount.mountPath, mount.name]),
+    );
     assert.equal(mounts['/var/lib/trivy-ts'], 'cache');
     assert.equal(mounts['/tmp'], 'cache-policies');
     assert.deepEqual(pod.volumes?.find((volume) => volume.name === 'cache')?.emptyDir, { sizeLimit: '4Gi' });
@@ -198,7 +205,11 @@ describe('Helm chart', () => {
     assert.deepEqual(env.metricsBindAddress, { host: '', port: 8080 });
     assert.deepEqual(env.healthProbeBindAddress, { host: '', port: 9090 });
     assert.equal(env.leaderElection.enabled, false);
-    assert.equal(env.accessGlobalSecretsServiceAccounts, false, 'least privilege by default (upstream: true)');
+    assert.equal(
+      env.accessGlobalSecretsServiceAccounts,
+      false,
+      'least privilege by default (upstream: true)',
+    );
     assert.equal(env.clusterSbomCacheEnabled, false);
     assert.equal(env.targetWorkloads.length, 7);
     assert.equal(operator.metrics.resourceLabelsPrefix, 'k8s_label_');
@@ -275,7 +286,9 @@ describe('Helm chart', () => {
       assert.equal(monitor.spec.endpoints[0]!.interval, '60s');
       // No Trivy server or Trivy image: nothing of the kind is rendered.
       assert.deepEqual(
-        rendered.objects.filter((object) => /StatefulSet|trivy-service/.test(`${object.kind}/${object.metadata.name}`)),
+        rendered.objects.filter((object) =>
+          /StatefulSet|trivy-service/.test(`${object.kind}/${object.metadata.name}`),
+        ),
         [],
       );
     },
@@ -302,6 +315,72 @@ describe('Helm chart', () => {
     }
   });
 
+  it('renders the scan settings the write-ups leave out as the operator reads them', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'trivy-ts-values-'));
+    try {
+      const file = join(scratch, 'values.yaml');
+      await writeFile(
+        file,
+        [
+          'trivy:',
+          '  ignoreFile:',
+          '    - CVE-2024-0001',
+          '    - CVE-2024-0002',
+          '  vulnType: os',
+          '  skipDirs: /usr/share/doc,/tmp',
+          '  additionalVulnerabilityReportFields: Description,CVSS',
+          '  registry:',
+          '    mirror:',
+          '      docker.io: mirror.corp.local/dockerhub',
+          '  dbRepository: aquasec/trivy-db,ghcr.io/aquasecurity/trivy-db:2',
+          '  dbRepositoryUsername: robot',
+          '  dbRepositoryPassword: s3cr3t',
+          '  httpsProxy: http://proxy.corp:3128',
+          'trivyOperator:',
+          '  scanJobTolerations: [{ key: dedicated, operator: Equal, value: scans, effect: NoSchedule }]',
+          '  reportResourceLabels: team,app',
+          '  excludeImages: "registry.k8s.io/*"',
+          'operator:',
+          '  privateRegistryScanSecretsNames: { trivy-system: corp-registry }',
+          '  scanMode: Inline',
+          '  reportMaxBytes: 65536',
+          '',
+        ].join('\n'),
+      );
+      const rendered = await renderChart(['-f', file]);
+      renderings.push({ name: 'scan settings', rendered });
+      const { env, operator, trivy, warnings } = loadConfig(rendered);
+      assert.deepEqual(warnings, []);
+      assert.deepEqual(trivy.packageTypes, ['os']);
+      assert.deepEqual(trivy.skipDirs, ['/usr/share/doc', '/tmp']);
+      assert.match(trivy.ignoreFile?.content ?? '', /^CVE-2024-0001\nCVE-2024-0002\n$/);
+      assert.deepEqual(trivy.additionalReportFields, ['Description', 'CVSS']);
+      assert.deepEqual(trivy.registryMirrors, { 'index.docker.io': ['mirror.corp.local/dockerhub'] });
+      assert.deepEqual(trivy.dbRepositories, [
+        'mirror.gcr.io/aquasec/trivy-db:2',
+        'ghcr.io/aquasecurity/trivy-db:2',
+      ]);
+      assert.deepEqual(trivy.dbRepositoryCredentials, { username: 'robot', password: 's3cr3t' });
+      assert.ok(trivy.proxy.httpsProxy?.startsWith('http://proxy.corp:3128'));
+      assert.deepEqual(operator.scanJob.tolerations, [
+        { key: 'dedicated', operator: 'Equal', value: 'scans', effect: 'NoSchedule' },
+      ]);
+      assert.deepEqual(operator.report.resourceLabels, ['team', 'app']);
+      assert.ok(operator.scanJob.excludeImages.matches('registry.k8s.io/pause:3.9'));
+      assert.deepEqual(env.privateRegistryScanSecretsNames, { 'trivy-system': ['corp-registry'] });
+      assert.equal(env.scanMode, 'Inline');
+      assert.equal(env.reportMaxBytes, 65_536);
+      // Credentials only in the Secret.
+      assert.ok(
+        !JSON.stringify(find(rendered.objects, 'ConfigMap', 'trivy-operator-trivy-config')).includes(
+          's3cr3t',
+        ),
+      );
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('renders every boolean of values.yaml flipped into valid objects and a valid configuration', async () => {
     const values = parse(await readFile(join(chartDir, 'values.yaml'), 'utf8')) as Record<string, unknown>;
     const schema = JSON.parse(await readFile(join(chartDir, 'values.schema.json'), 'utf8')) as SchemaNode;
@@ -314,10 +393,14 @@ describe('Helm chart', () => {
     const withoutEffect: string[] = [];
     for (const { path, value } of flips) {
       const args = ['--set', `${path}=${!value}`, ...(context[path] ?? [])];
-      const parent = path.split('.').slice(0, -1);
-      const enabled = [...parent, 'enabled'].join('.');
-      if (path !== enabled && flips.some((flip) => flip.path === enabled && !flip.value))
-        args.push('--set', `${enabled}=true`);
+      // A switch inside sections that are off by default (at any depth, e.g. prometheusRule.alerts.X.enabled) shows
+      // only with those sections on.
+      const parts = path.split('.');
+      for (let depth = 1; depth < parts.length; depth++) {
+        const enabled = [...parts.slice(0, depth), 'enabled'].join('.');
+        if (path !== enabled && flips.some((flip) => flip.path === enabled && !flip.value))
+          args.push('--set', `${enabled}=true`);
+      }
       const baseline = args.length > 2 ? await renderChart(args.slice(2)) : defaults;
       const rendered = await renderChart(args);
       renderings.push({ name: `${path}=${!value}`, rendered });
@@ -359,8 +442,8 @@ describe('Helm chart', () => {
       }
     };
     forbiddenEverywhere(defaults);
-    const [namespaced, cluster] = ['trivy-operator', 'trivy-operator-cluster'].map(
-      (name) => clusterRoles(defaults).find((object) => object.metadata?.name === name)!,
+    const [namespaced, cluster] = ['trivy-operator', 'trivy-operator-cluster'].map((name) =>
+      clusterRoles(defaults).find((object) => object.metadata?.name === name)!,
     ) as [AnyRole, AnyRole];
     // No Secret or ServiceAccount outside the operator's namespace by default.
     for (const object of clusterRoles(defaults)) {
@@ -379,7 +462,12 @@ describe('Helm chart', () => {
     assert.ok(grants(own, '', 'secrets', 'create'));
     assert.ok(!grants(own, 'coordination.k8s.io', 'leases', 'create'), 'no Lease with one replica');
     // Reports, workloads and nodes.
-    for (const report of ['vulnerabilityreports', 'exposedsecretreports', 'sbomreports', 'configauditreports'])
+    for (const report of [
+      'vulnerabilityreports',
+      'exposedsecretreports',
+      'sbomreports',
+      'configauditreports',
+    ])
       assert.ok(grants(namespaced, 'aquasecurity.github.io', report, 'update'), report);
     assert.ok(grants(namespaced, '', 'pods', 'watch'));
     assert.ok(grants(namespaced, 'apps', 'replicasets', 'watch'));
@@ -399,6 +487,11 @@ describe('Helm chart', () => {
     const globalRole = clusterRoles(global).find((object) => object.metadata?.name === 'trivy-operator')!;
     assert.ok(grants(globalRole, '', 'secrets', 'get') && grants(globalRole, '', 'serviceaccounts', 'get'));
     assert.ok(!grants(globalRole, '', 'secrets', 'list'), 'get by name only: pull secrets are named');
+
+    // Analysis inside the operator: no Jobs, no pod logs, no credential Secrets written.
+    const inline = role(await renderChart(['--set', 'operator.scanMode=Inline']));
+    assert.ok(!grants(inline, 'batch', 'jobs', 'create') && !grants(inline, '', 'pods/log', 'get'));
+    assert.ok(!grants(inline, '', 'secrets', 'create') && grants(inline, '', 'secrets', 'watch'));
 
     // Leader election: a Lease in the operator's namespace, updated only by name.
     const ha = await renderChart(['--set', 'operator.replicas=2']);
@@ -423,7 +516,14 @@ describe('Helm chart', () => {
     forbiddenEverywhere(narrow);
     const rules = clusterRoles(narrow).flatMap((object) => object.rules ?? []);
     const resources = rules.flatMap((rule) => rule.resources ?? []).sort();
-    assert.deepEqual(resources, ['deployments', 'events', 'nodes', 'pods', 'replicasets', 'vulnerabilityreports']);
+    assert.deepEqual(resources, [
+      'deployments',
+      'events',
+      'nodes',
+      'pods',
+      'replicasets',
+      'vulnerabilityreports',
+    ]);
 
     // With target namespaces, namespaced permissions hold in those namespaces (and the operator's) only.
     const scoped = await renderChart(['--set', 'targetNamespaces=apps\\,web']);
@@ -435,7 +535,12 @@ describe('Helm chart', () => {
       findAll(scoped.objects, 'RoleBinding')
         .map((binding) => `${binding.metadata.namespace}/${binding.metadata.name}`)
         .sort(),
-      ['apps/trivy-operator', 'trivy-system/trivy-operator', 'trivy-system/trivy-operator-own', 'web/trivy-operator'],
+      [
+        'apps/trivy-operator',
+        'trivy-system/trivy-operator',
+        'trivy-system/trivy-operator-own',
+        'web/trivy-operator',
+      ],
     );
 
     // Audited kinds follow trivy.supportedConfigAuditKinds.
@@ -485,7 +590,14 @@ describe('Helm chart', () => {
     assert.equal(monitor.metadata.labels?.release, 'kube-prometheus-stack');
     assert.deepEqual(monitor.spec.namespaceSelector.matchNames, ['trivy-system']);
     assert.deepEqual(monitor.spec.endpoints, [
-      { port: 'metrics', path: '/metrics', scheme: 'http', honorLabels: true, interval: '60s', scrapeTimeout: '20s' },
+      {
+        port: 'metrics',
+        path: '/metrics',
+        scheme: 'http',
+        honorLabels: true,
+        interval: '60s',
+        scrapeTimeout: '20s',
+      },
     ]);
     // It selects the metrics Service, whose port named metrics reaches the container's metrics port (8080).
     const service = find(rendered.objects, 'Service') as KubeObject & {
@@ -494,8 +606,16 @@ describe('Helm chart', () => {
     for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels))
       assert.equal(service.metadata.labels?.[key], value, key);
     assert.equal(service.spec.ports[0]!.targetPort, 'metrics');
-    const withoutHonor = await renderChart(['--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.honorLabels=false']);
-    assert.equal((find(withoutHonor.objects, 'ServiceMonitor') as typeof monitor).spec.endpoints[0]!.honorLabels, false);
+    const withoutHonor = await renderChart([
+      '--set',
+      'serviceMonitor.enabled=true',
+      '--set',
+      'serviceMonitor.honorLabels=false',
+    ]);
+    assert.equal(
+      (find(withoutHonor.objects, 'ServiceMonitor') as typeof monitor).spec.endpoints[0]!.honorLabels,
+      false,
+    );
   });
 
   it('keeps the cache across restarts on a PersistentVolumeClaim when asked to', async () => {
@@ -506,7 +626,9 @@ describe('Helm chart', () => {
       'operator.cache.persistence.storageClassName=fast',
     ]);
     renderings.push({ name: 'persistence', rendered });
-    const claim = find(rendered.objects, 'PersistentVolumeClaim') as KubeObject & { spec: Record<string, unknown> };
+    const claim = find(rendered.objects, 'PersistentVolumeClaim') as KubeObject & {
+      spec: Record<string, unknown>;
+    };
     assert.equal(claim.metadata.name, 'trivy-operator-cache');
     assert.equal(claim.spec.storageClassName, 'fast');
     const deployment = find<V1Deployment>(rendered.objects, 'Deployment');
@@ -523,10 +645,18 @@ describe('Helm chart', () => {
   });
 
   it('gives the ServiceAccount the image pull secrets, so scan Jobs can pull the operator image', async () => {
-    const rendered = await renderChart(['--set', 'image.pullSecrets[0]=ghcr-login', '--set', 'image.digest=sha256:' + 'a'.repeat(64)]);
+    const rendered = await renderChart([
+      '--set',
+      'image.pullSecrets[0]=ghcr-login',
+      '--set',
+      'image.digest=sha256:' + 'a'.repeat(64),
+    ]);
     const account = find(rendered.objects, 'ServiceAccount') as KubeObject & { imagePullSecrets?: unknown };
     assert.deepEqual(account.imagePullSecrets, [{ name: 'ghcr-login' }]);
-    assert.equal(loadConfig(rendered).env.operatorImage, `ghcr.io/trivy-ts/trivy-ts@sha256:${'a'.repeat(64)}`);
+    assert.equal(
+      loadConfig(rendered).env.operatorImage,
+      `ghcr.io/trivy-ts/trivy-ts@sha256:${'a'.repeat(64)}`,
+    );
   });
 
   it('prints a note for values that trivy-ts ignores', async () => {
@@ -558,6 +688,7 @@ describe('Helm chart', () => {
       });
       await kubectl(['apply', '-f', join(repoRoot, 'deploy/helm/crds')]);
       await kubectl(['apply', '-f', '-'], JSON.stringify(serviceMonitorCrd));
+      await kubectl(['apply', '-f', '-'], JSON.stringify(prometheusRuleCrd));
       await kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
     });
     after(async () => {
@@ -568,9 +699,11 @@ describe('Helm chart', () => {
     it('accepts every rendering with kubectl apply --dry-run=client', async () => {
       assert.ok(renderings.length > 60);
       for (const { name, rendered } of renderings) {
-        const output = await kubectl(['apply', '--dry-run=client', '-f', '-'], rendered.text).catch((error: Error) => {
-          throw new Error(`${name}: ${error.message}`);
-        });
+        const output = await kubectl(['apply', '--dry-run=client', '-f', '-'], rendered.text).catch(
+          (error: Error) => {
+            throw new Error(`${name}: ${error.message}`);
+          },
+        );
         assert.equal(output.trim().split('\n').length, rendered.objects.length, name);
       }
     });
@@ -581,7 +714,10 @@ describe('Helm chart', () => {
       const objects = parseObjects(text);
       assert.equal(objects[0]!.kind, 'Namespace');
       assert.equal(objects.filter((object) => object.kind === 'CustomResourceDefinition').length, 12);
-      assert.deepEqual(objects.filter((object) => object.kind !== 'CustomResourceDefinition').flatMap(checkKubernetesObject), []);
+      assert.deepEqual(
+        objects.filter((object) => object.kind !== 'CustomResourceDefinition').flatMap(checkKubernetesObject),
+        [],
+      );
       // kubectl apply -f …/deploy/static/trivy-operator.yaml, then wait for the operator pod.
       await kubectl(['apply', '-f', staticManifestPath]);
       await kubectl([
@@ -611,7 +747,12 @@ const serviceMonitorCrd = {
   metadata: { name: 'servicemonitors.monitoring.coreos.com' },
   spec: {
     group: 'monitoring.coreos.com',
-    names: { kind: 'ServiceMonitor', listKind: 'ServiceMonitorList', plural: 'servicemonitors', singular: 'servicemonitor' },
+    names: {
+      kind: 'ServiceMonitor',
+      listKind: 'ServiceMonitorList',
+      plural: 'servicemonitors',
+      singular: 'servicemonitor',
+    },
     scope: 'Namespaced',
     versions: [
       {
@@ -621,5 +762,20 @@ const serviceMonitorCrd = {
         schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
       },
     ],
+  },
+};
+
+/** The same for the PrometheusRule of prometheusRule.enabled. */
+const prometheusRuleCrd = {
+  ...serviceMonitorCrd,
+  metadata: { name: 'prometheusrules.monitoring.coreos.com' },
+  spec: {
+    ...serviceMonitorCrd.spec,
+    names: {
+      kind: 'PrometheusRule',
+      listKind: 'PrometheusRuleList',
+      plural: 'prometheusrules',
+      singular: 'prometheusrule',
+    },
   },
 };

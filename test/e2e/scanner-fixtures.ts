@@ -287,7 +287,9 @@ export const storedStatus = { affected: 2, willNotFix: 5 } as const;
  * Advisories naming the real versions in the images: what is fixed in a later version (vulnerable), fixed in an
  * earlier one (not affected) and not fixed at all, for Debian (by source package), Alpine (by origin), npm, pip and
  * Maven. Debian "fixed later" versions are derived from the rootfs (its next security update), since the
- * debootstrap'ed versions move with bookworm point releases.
+ * debootstrap'ed versions move with bookworm point releases. IDs in CVE-2026-100xx are invented for those cases;
+ * the other IDs are real, with ranges close to the published ones except where a case needs a particular shape (a
+ * zlib fix written without its epoch, statuses for unfixed cases).
  */
 export function scannerFixtureDb(dpkg: ReadonlyMap<string, DpkgEntry>): TrivyDbFixture {
   const source = (binary: string) => {

@@ -183,6 +183,24 @@ describe('scanner parser fuzz regressions', () => {
     assert.equal(warnings.filter((w) => w.message.includes('escapes the image root')).length, 2);
   });
 
+  // Found by the campaign (layer-walker): a PAX `path` record of "\0" was reported as an application's FilePath; no
+  // file system can hold such a name.
+  it('an entry whose PAX path holds a NUL is skipped', async () => {
+    const warnings: LayerWarning[] = [];
+    const jar = Buffer.from(
+      zipSync({ 'META-INF/maven/g/a/pom.properties': Buffer.from('groupId=g\nartifactId=a\nversion=1\n') }),
+    );
+    const layer = Buffer.concat([
+      paxHeader('path', 'lib/a\0.jar'),
+      rawHeader('placeholder.jar', '0', jar.length),
+      padded(jar),
+      Buffer.alloc(1024),
+    ]);
+    const result = await walk(layer, { warnings });
+    assert.deepEqual(result.Applications, []);
+    assert.equal(warnings.filter((w) => w.message.includes('holds a NUL')).length, 1);
+  });
+
   it('an archive whose header checksum, size or PAX size is damaged fails with TarIndexError', async () => {
     const { tar: seedTar } = await layerSeeds();
     const file = join(scratch, 'damaged.tar');

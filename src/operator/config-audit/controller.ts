@@ -16,10 +16,13 @@ import type { Logger } from '../../util/logger.ts';
 import { parseOwnerKey, type WorkloadView } from '../cluster/workload-view.ts';
 import type { ConfigAuditKind } from '../config/index.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { ReportTtlController } from '../controllers/report-ttl.ts';
 import { resourceReportName } from '../kube/naming.ts';
 import { resolveReportOwner, MANAGED_BY_LABEL, MANAGED_BY_OPERATOR } from '../kube/ownership.ts';
 import { apiVersionOf, builtin, type ResourceType } from '../kube/resource-types.ts';
 import {
+  HISTORICAL_REPORT_TTL,
+  REPORT_TTL_ANNOTATION,
   RESOURCE_KIND_LABEL,
   RESOURCE_NAME_ANNOTATION,
   RESOURCE_NAME_LABEL,
@@ -130,6 +133,7 @@ export class ConfigAuditController {
   readonly #resources: AuditedResources;
   readonly #custom: CustomChecksSource;
   readonly #rollout: BatchedRollout;
+  readonly #historical: ReportTtlController;
   #settings: ConfigAuditSettings;
   #checkSet: CheckSet | undefined;
   #clusterVersion: string | undefined;
@@ -174,6 +178,15 @@ export class ConfigAuditController {
       logger: this.#logger,
       onChange: () => this.#rebuildCheckSet('custom checks changed'),
     });
+    // Reports are re-evaluated whenever what they describe changes, so their TTL never needs to force a fresh
+    // one; only historical reports (`report-ttl: 0s`, e.g. left by upstream for an old revision) are deleted.
+    this.#historical = new ReportTtlController({
+      cache: options.reports,
+      writer: options.writer,
+      kinds: ['ConfigAuditReport', 'RbacAssessmentReport'],
+      logger: this.#logger,
+      expires: (report) => report.metadata.annotations?.[REPORT_TTL_ANNOTATION] === HISTORICAL_REPORT_TTL,
+    });
     options.view.onChange((key) => {
       if (this.#settings.kinds.has(parseOwnerKey(key).kind)) this.#queue.add(key);
     });
@@ -216,6 +229,7 @@ export class ConfigAuditController {
     await this.#resources.setKinds(this.#settings.kinds);
     this.#started = true;
     this.#queue.start();
+    this.#historical.start();
     this.#enqueueKinds(this.#settings.kinds);
     this.#versionTimer = setInterval(() => void this.#refreshClusterVersion(), versionRefreshMs);
     this.#versionTimer.unref();
@@ -257,7 +271,7 @@ export class ConfigAuditController {
     this.#started = false;
     clearInterval(this.#versionTimer);
     await this.#rollout.stop();
-    await this.#queue.stop();
+    await Promise.all([this.#queue.stop(), this.#historical.stop()]);
     await Promise.all([this.#resources.stop(), this.#custom.stop(), this.#options.reports.stop()]);
   }
 

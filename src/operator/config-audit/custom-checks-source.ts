@@ -159,20 +159,13 @@ export class CustomChecksSource {
     for (const problem of problems) {
       logger.error({ configMap: policiesConfigMapName, policy: problem.policyName }, problem.message);
       if (configMap) {
-        void events.record(
-          configMap,
-          'Warning',
-          INVALID_CUSTOM_CHECK_REASON,
-          `${problem.message} (${problem.hint ?? ''})`,
-        );
+        const text = problem.hint ? `${problem.message}; ${problem.hint}` : problem.message;
+        void events.record(configMap, 'Warning', INVALID_CUSTOM_CHECK_REASON, text);
       }
     }
-    this.#entries = checks.map((check) => ({
-      check,
-      definitionHash: definitionHash(check.policyName, data),
-    }));
+    this.#entries = entries;
     logger.info(
-      { configMap: policiesConfigMapName, checks: checks.length, problems: problems.length },
+      { configMap: policiesConfigMapName, checks: entries.length, problems: problems.length },
       configMap ? 'custom checks loaded' : 'no custom checks',
     );
     if (notify) this.#options.onChange(this.#entries);

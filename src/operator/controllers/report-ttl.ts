@@ -27,14 +27,21 @@ export class ReportTtlController {
   readonly #cache: ReportCache;
   readonly #writer: ReportWriter;
   readonly #queue: WorkQueue;
+  readonly #expires: (report: AnyReport) => boolean;
 
   constructor(options: {
     cache: ReportCache;
     writer: ReportWriter;
     kinds: readonly ReportKind[];
     logger: Logger;
+    /**
+     * Which reports are deleted once past their TTL (default: all). Reports re-evaluated whenever what they
+     * describe changes (misconfiguration reports) only need their historical (`0s`) ones deleted.
+     */
+    expires?: (report: AnyReport) => boolean;
   }) {
     this.#cache = options.cache;
+    this.#expires = options.expires ?? (() => true);
     this.#writer = options.writer;
     this.#queue = new WorkQueue({
       name: 'report-ttl',
@@ -44,7 +51,7 @@ export class ReportTtlController {
     });
     for (const kind of options.kinds) {
       options.cache.on(kind, (event) => {
-        if (event.type === 'deleted') return;
+        if (event.type === 'deleted' || !this.#expires(event.object)) return;
         const expiry = expiryOf(event.object);
         if (expiry === undefined) return;
         const key = `${kind}/${event.object.metadata.namespace ?? ''}/${event.object.metadata.name ?? ''}`;
@@ -64,7 +71,7 @@ export class ReportTtlController {
   async #reconcile(key: string): Promise<ReconcileResult> {
     const [kind = '', namespace = '', name = ''] = key.split('/');
     const report = this.#cache.get(kind as ReportKind, name, namespace || undefined);
-    if (!report) return {};
+    if (!report || !this.#expires(report)) return {};
     const expiry = expiryOf(report);
     if (expiry === undefined) return {};
     const remaining = expiry - Date.now();

@@ -28,6 +28,8 @@ export interface OperatorHealthState {
   reportsTruncated(): number;
   /** Requests made to the Kubernetes API server, by verb (get, list, watch, create, update, patch, delete). */
   apiRequests(): ReadonlyMap<string, number>;
+  /** Bytes of request bodies sent to the API server (creates, updates, patches); the metric is left out without it. */
+  apiBytesWritten?(): number;
 }
 
 const IMAGE_STATES: readonly ImageState[] = ['pending', 'scanning', 'done', 'failed'];
@@ -174,4 +176,12 @@ export function registerOperatorMetrics(
     'verb',
     () => state.apiRequests(),
   );
+  const bytesWritten = state.apiBytesWritten?.bind(state);
+  if (bytesWritten) {
+    counter(
+      'trivy_ts_kube_api_bytes_written_total',
+      'Bytes of request bodies sent to the Kubernetes API server (reports, Jobs, Events): what the operator costs etcd in writes.',
+      bytesWritten,
+    );
+  }
 }

@@ -2,6 +2,12 @@ import type { Logger } from '../../util/logger.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { Informer, withoutManagedFields, type InformerEvent } from '../kube/informer.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_OPERATOR } from '../kube/ownership.ts';
+import {
+  RESOURCE_KIND_LABEL,
+  RESOURCE_NAME_HASH_LABEL,
+  RESOURCE_NAME_LABEL,
+  RESOURCE_NAMESPACE_LABEL,
+} from './labels.ts';
 import { REPORT_RESOURCES, type AnyReport, type ReportKind } from './types.ts';
 
 export interface ReportCacheOptions {
@@ -40,21 +46,29 @@ function slimmer(keep: ReportCacheOptions['keep']) {
  */
 export class ReportCache {
   readonly #informers = new Map<ReportKind, Informer<AnyReport>>();
+  /** Per kind: owner (its identifying labels) → the owner's reports by object key. */
+  readonly #byOwner = new Map<ReportKind, Map<string, Map<string, AnyReport>>>();
 
   constructor(options: ReportCacheOptions) {
     const transform = slimmer(options.keep);
     for (const kind of options.kinds) {
       const type = REPORT_RESOURCES[kind];
-      this.#informers.set(
-        kind,
-        new Informer<AnyReport>(options.client, {
-          type,
-          ...(type.namespaced && options.namespaces ? { namespaces: options.namespaces } : {}),
-          labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_OPERATOR}`,
-          transform,
-          logger: options.logger,
-        }),
-      );
+      const informer = new Informer<AnyReport>(options.client, {
+        type,
+        ...(type.namespaced && options.namespaces ? { namespaces: options.namespaces } : {}),
+        labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_OPERATOR}`,
+        transform,
+        logger: options.logger,
+      });
+      // Registered first, so the index is current when any other handler runs.
+      const index = new Map<string, Map<string, AnyReport>>();
+      this.#byOwner.set(kind, index);
+      informer.on((event) => {
+        if (event.type === 'updated') unindex(index, event.old);
+        if (event.type === 'deleted') unindex(index, event.object);
+        else reindex(index, event.object);
+      });
+      this.#informers.set(kind, informer);
     }
   }
 
@@ -82,11 +96,49 @@ export class ReportCache {
     return this.#informers.get(kind)?.list() ?? [];
   }
 
-  /** Reports of one kind whose labels include all of `labels`. */
+  /**
+   * Reports of one kind whose labels include all of `labels`. Called for every owner on every reconcile: with the
+   * owner's identifying labels it reads only that owner's reports, not every report of the namespace.
+   */
   select(kind: ReportKind, labels: Readonly<Record<string, string>>, namespace?: string): AnyReport[] {
     const entries = Object.entries(labels);
-    return (this.#informers.get(kind)?.list(namespace) ?? []).filter((report) =>
+    const owner = ownerIndexKey(labels);
+    const candidates =
+      owner === undefined
+        ? (this.#informers.get(kind)?.list(namespace) ?? [])
+        : [...(this.#byOwner.get(kind)?.get(owner)?.values() ?? [])].filter(
+            (report) => namespace === undefined || report.metadata.namespace === namespace,
+          );
+    return candidates.filter((report) =>
       entries.every(([key, value]) => report.metadata.labels?.[key] === value),
     );
   }
+}
+
+/** The owner a report's (or a query's) labels name; undefined when they do not name one. */
+function ownerIndexKey(labels: Readonly<Record<string, string>> | undefined): string | undefined {
+  const kind = labels?.[RESOURCE_KIND_LABEL];
+  const name = labels?.[RESOURCE_NAME_LABEL];
+  const nameHash = labels?.[RESOURCE_NAME_HASH_LABEL];
+  if (kind === undefined || (name === undefined && nameHash === undefined)) return undefined;
+  // Owners whose name is not a valid label value are labelled with a hash of it instead (see ownerLabels).
+  const identity = name === undefined ? `#${nameHash}` : `=${name}`;
+  return `${kind}|${identity}|${labels?.[RESOURCE_NAMESPACE_LABEL] ?? ''}`;
+}
+
+const reportKey = (report: AnyReport) => `${report.metadata.namespace ?? ''}/${report.metadata.name ?? ''}`;
+
+function reindex(index: Map<string, Map<string, AnyReport>>, report: AnyReport): void {
+  const owner = ownerIndexKey(report.metadata.labels);
+  if (owner === undefined) return;
+  let reports = index.get(owner);
+  if (!reports) index.set(owner, (reports = new Map()));
+  reports.set(reportKey(report), report);
+}
+
+function unindex(index: Map<string, Map<string, AnyReport>>, report: AnyReport): void {
+  const owner = ownerIndexKey(report.metadata.labels);
+  const reports = owner === undefined ? undefined : index.get(owner);
+  reports?.delete(reportKey(report));
+  if (reports?.size === 0) index.delete(owner!);
 }

@@ -27,17 +27,38 @@ export class InvalidBomError extends Error {}
  * OS had no packages lost the SBOM of its applications).
  */
 export function buildSbomReport(input: SbomReportInput): SbomReportData | undefined {
-  if (!(input.scan.Results ?? []).some((result) => (result.Packages?.length ?? 0) > 0)) return undefined;
-  const bom = projectBom(JSON.parse(formatCycloneDx(input.scan, { includeVulnerabilities: false })));
+  const bom = bomOf(input.scan);
+  if (!bom) return undefined;
   const { registry, artifact } = imageRegistryAndArtifact(input, input.scan.Metadata.RepoDigests);
   return {
     updateTimestamp: rfc3339(input.updatedAt.toISOString()),
     scanner: reportScanner(input.scannerVersion),
     registry,
     artifact,
-    summary: sbomSummary(bom),
-    components: stabilizeBom(bom),
+    summary: bom.summary,
+    components: bom.components,
   };
+}
+
+/**
+ * The BOM of a scan result, built once however many containers run the image: the CycloneDX document depends on the
+ * scan alone, and building it is the most expensive part of a report. Shared between reports, so never mutated.
+ */
+const bomOfScan = new WeakMap<
+  Report,
+  { summary: SbomReportData['summary']; components: CycloneDxBom } | null
+>();
+
+function bomOf(scan: Report) {
+  const cached = bomOfScan.get(scan);
+  if (cached !== undefined) return cached;
+  let built: { summary: SbomReportData['summary']; components: CycloneDxBom } | null = null;
+  if ((scan.Results ?? []).some((result) => (result.Packages?.length ?? 0) > 0)) {
+    const bom = projectBom(JSON.parse(formatCycloneDx(scan, { includeVulnerabilities: false })));
+    built = { summary: sbomSummary(bom), components: stabilizeBom(bom) };
+  }
+  bomOfScan.set(scan, built);
+  return built;
 }
 
 /** The metadata component counts as one: `componentsCount = components + 1`, as upstream. */

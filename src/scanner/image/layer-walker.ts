@@ -142,7 +142,7 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
       if (dataOffset !== undefined) dataEnd = Math.max(dataEnd, dataOffset + (header.size ?? 0));
       const path = cleanPath(header.name);
       if (path === undefined) {
-        warn({ path: header.name, message: 'entry path escapes the image root; skipped' });
+        warn({ path: header.name, message: 'entry path escapes the image root or holds a NUL; skipped' });
         entry.resume();
         continue;
       }
@@ -319,8 +319,12 @@ export async function runAnalyzer(
   if (found.buildInfo) result.BuildInfo = { ...result.BuildInfo, ...found.buildInfo };
 }
 
-/** `./usr//lib/../bin/x` → `usr/bin/x`; `''` for the root itself; undefined when the path climbs above the root. */
+/**
+ * `./usr//lib/../bin/x` → `usr/bin/x`; `''` for the root itself; undefined when the path climbs above the root, or
+ * holds a NUL (possible in a PAX record, impossible in a file system: runtimes fail to unpack such an entry).
+ */
 export function cleanPath(raw: string): string | undefined {
+  if (raw.includes('\0')) return undefined;
   const normalized = posix.normalize(`/${raw}`);
   const relative = normalized.replace(/^\/+/, '').replace(/\/+$/, '');
   const rawSegments = raw.split('/');

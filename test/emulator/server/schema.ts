@@ -164,24 +164,65 @@ function invalidCause(field: string, value: Json, detail: string): StatusCause {
   return { reason: 'FieldValueInvalid', message: `Invalid value: ${render(value)}: ${detail}`, field };
 }
 
+/** How a value's path shows in a cause: its field, and its name inside the message (`spec.a in body ...`). */
+interface Naming {
+  field(path: string): string;
+  name(path: string): string;
+}
+
+const RESOURCE_NAMING: Naming = {
+  field: (path) => (path === '' ? '<root>' : path),
+  name: (path) => (path === '' ? '<root>' : path),
+};
+
 /** Validates a (pruned) object against the schema; returns causes in the API server's wording. */
 export function validateAgainstSchema(object: Json, schema: StructuralSchema | undefined): StatusCause[] {
   const causes: StatusCause[] = [];
-  if (schema) validateValue(object, schema, '', causes);
+  if (schema) validateValue(object, schema, '', causes, RESOURCE_NAMING);
   return causes;
 }
 
-function validateValue(value: Json, schema: StructuralSchema, path: string, causes: StatusCause[]): void {
-  const where = path === '' ? '<root>' : path;
+/**
+ * Validates a schema's `default` against that schema, as CRD validation does: causes sit under the default's own
+ * field path (`...properties[size].default`), and the validator names the default's root with an empty name.
+ */
+export function validateDefaultValue(
+  value: Json,
+  schema: StructuralSchema,
+  defaultField: string,
+): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const naming: Naming = {
+    field: (path) =>
+      path === ''
+        ? defaultField
+        : path.startsWith('[')
+          ? `${defaultField}${path}`
+          : `${defaultField}.${path}`,
+    name: (path) => path,
+  };
+  validateValue(value, schema, '', causes, naming);
+  return causes;
+}
+
+function validateValue(
+  value: Json,
+  schema: StructuralSchema,
+  path: string,
+  causes: StatusCause[],
+  naming: Naming,
+): void {
+  const where = naming.field(path);
+  const name = naming.name(path);
   if (value === null) {
     if (!schema.nullable && schema.type !== undefined) {
-      causes.push(invalidCause(where, 'null', `${where} in body must be of type ${schema.type}: "null"`));
+      causes.push(invalidCause(where, 'null', `${name} in body must be of type ${schema.type}: "null"`));
     }
     return;
   }
   if (!typeMatches(value, schema)) {
     const t = typeName(value);
-    causes.push(invalidCause(where, t, `${where} in body must be of type ${schema.type}: "${t}"`));
+    causes.push(invalidCause(where, t, `${name} in body must be of type ${schema.type}: "${t}"`));
     return;
   }
   if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
@@ -191,12 +232,12 @@ function validateValue(value: Json, schema: StructuralSchema, path: string, caus
       field: where,
     });
   }
-  if (typeof value === 'number') validateNumber(value, schema, where, causes);
-  if (typeof value === 'string') validateString(value, schema, where, causes);
+  if (typeof value === 'number') validateNumber(value, schema, where, name, causes);
+  if (typeof value === 'string') validateString(value, schema, where, name, causes);
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) {
       causes.push(
-        invalidCause(where, value.length, `${where} in body should have at least ${schema.minItems} items`),
+        invalidCause(where, value.length, `${name} in body should have at least ${schema.minItems} items`),
       );
     }
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
@@ -206,45 +247,63 @@ function validateValue(value: Json, schema: StructuralSchema, path: string, caus
         field: where,
       });
     }
-    if (schema.items) value.forEach((item, i) => validateValue(item, schema.items!, `${path}[${i}]`, causes));
+    if (schema.items) {
+      value.forEach((item, i) => validateValue(item, schema.items!, `${path}[${i}]`, causes, naming));
+    }
   }
   if (isPlainObject(value)) {
     for (const key of schema.required ?? []) {
       if (value[key] === undefined) {
-        causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: join(path, key) });
+        causes.push({
+          reason: 'FieldValueRequired',
+          message: 'Required value',
+          field: naming.field(join(path, key)),
+        });
       }
     }
     const additional =
       typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
     for (const [key, child] of Object.entries(value)) {
       const childSchema = schema.properties?.[key] ?? additional;
-      if (childSchema) validateValue(child, childSchema, join(path, key), causes);
+      if (childSchema) validateValue(child, childSchema, join(path, key), causes, naming);
     }
   }
 }
 
-function validateNumber(value: number, schema: StructuralSchema, where: string, causes: StatusCause[]): void {
+function validateNumber(
+  value: number,
+  schema: StructuralSchema,
+  where: string,
+  name: string,
+  causes: StatusCause[],
+): void {
   if (schema.minimum !== undefined) {
     const bad = schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum;
     if (bad) {
       const rel = schema.exclusiveMinimum ? 'greater than' : 'greater than or equal to';
-      causes.push(invalidCause(where, value, `${where} in body should be ${rel} ${schema.minimum}`));
+      causes.push(invalidCause(where, value, `${name} in body should be ${rel} ${schema.minimum}`));
     }
   }
   if (schema.maximum !== undefined) {
     const bad = schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum;
     if (bad) {
       const rel = schema.exclusiveMaximum ? 'less than' : 'less than or equal to';
-      causes.push(invalidCause(where, value, `${where} in body should be ${rel} ${schema.maximum}`));
+      causes.push(invalidCause(where, value, `${name} in body should be ${rel} ${schema.maximum}`));
     }
   }
 }
 
-function validateString(value: string, schema: StructuralSchema, where: string, causes: StatusCause[]): void {
+function validateString(
+  value: string,
+  schema: StructuralSchema,
+  where: string,
+  name: string,
+  causes: StatusCause[],
+): void {
   const length = [...value].length;
   if (schema.minLength !== undefined && length < schema.minLength) {
     causes.push(
-      invalidCause(where, value, `${where} in body should be at least ${schema.minLength} chars long`),
+      invalidCause(where, value, `${name} in body should be at least ${schema.minLength} chars long`),
     );
   }
   if (schema.maxLength !== undefined && length > schema.maxLength) {
@@ -262,10 +321,10 @@ function validateString(value: string, schema: StructuralSchema, where: string, 
       re = undefined;
     }
     if (re && !re.test(value)) {
-      causes.push(invalidCause(where, value, `${where} in body should match '${schema.pattern}'`));
+      causes.push(invalidCause(where, value, `${name} in body should match '${schema.pattern}'`));
     }
   }
   if (schema.format === 'date-time' && !DATE_TIME.test(value)) {
-    causes.push(invalidCause(where, value, `${where} in body must be of type date-time: ${render(value)}`));
+    causes.push(invalidCause(where, value, `${name} in body must be of type date-time: ${render(value)}`));
   }
 }

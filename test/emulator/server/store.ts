@@ -19,11 +19,22 @@ import {
 } from './resources.ts';
 import type { ResourceType } from './resources.ts';
 import { applyDefaults, validateBuiltin } from './defaults.ts';
+import { decodeCrd, inspectCrd } from './crd-decode.ts';
+import { applyCrdDefaults, storedVersionsAfter, validateCrd } from './crd-validation.ts';
 import { validateAnnotations, validateLabels } from './meta-validation.ts';
 import { pruneAndDefault, validateAgainstSchema } from './schema.ts';
 import type { StructuralSchema } from './schema.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { ApiError, alreadyExists, conflict, etcdTooLarge, gone, invalid, notFound } from './status.ts';
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  etcdTooLarge,
+  gone,
+  invalid,
+  notFound,
+} from './status.ts';
 import type { StatusCause } from './status.ts';
 
 /** etcd's default request limit (1.5 MiB); the emulator measures an object's JSON size against it. */
@@ -103,6 +114,12 @@ function controllerUidOf(object: KubeObject | undefined): string | undefined {
 function withoutMetaAndStatus(object: KubeObject): string {
   const { metadata: _m, status: _s, ...rest } = object;
   return JSON.stringify(rest);
+}
+
+function crdDecodingError(detail: string): ApiError {
+  return badRequest(
+    `CustomResourceDefinition in version "v1" cannot be handled as a CustomResourceDefinition: ${detail}`,
+  );
 }
 
 function sameContent(a: KubeObject, b: KubeObject): boolean {
@@ -274,6 +291,7 @@ export class MemoryClusterStore implements ClusterStore {
     const meta = object.metadata;
     if (!type.namespaced) delete meta.namespace;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    if (this.#isCrd(type)) this.#decodeCrd(object);
     this.#validateMeta(type, object);
     if (type.namespaced) this.#checkNamespaceOpen(type, meta.namespace!, meta.name!);
     const bucket = this.#bucket(type);
@@ -356,7 +374,7 @@ export class MemoryClusterStore implements ClusterStore {
     if (hasGeneration(type) && withoutMetaAndStatus(object) !== withoutMetaAndStatus(current)) {
       object.metadata.generation = (current.metadata.generation ?? 1) + 1;
     }
-    if (this.#isCrd(type)) object.status = structuredClone(current.status);
+    if (this.#isCrd(type)) this.#carryCrdStatus(object, current);
     return this.#finishUpdate(type, current, object);
   }
 
@@ -365,7 +383,7 @@ export class MemoryClusterStore implements ClusterStore {
     if (!type.subresources.includes('status')) {
       throw notFound(type.group, `${type.resource}/status`, input.metadata?.name ?? '');
     }
-    const { current } = this.#prepareUpdate(type, input);
+    const { current } = this.#prepareUpdate(type, input, true);
     const object = structuredClone(current);
     if (input.status === undefined) delete object.status;
     else object.status = structuredClone(input.status);
@@ -373,7 +391,11 @@ export class MemoryClusterStore implements ClusterStore {
     return this.#finishUpdate(type, current, object);
   }
 
-  #prepareUpdate(type: ResourceType, input: KubeObject): { current: KubeObject; object: KubeObject } {
+  #prepareUpdate(
+    type: ResourceType,
+    input: KubeObject,
+    statusOnly = false,
+  ): { current: KubeObject; object: KubeObject } {
     const meta = input.metadata ?? {};
     const name = meta.name ?? '';
     const namespace = type.namespaced ? meta.namespace : undefined;
@@ -406,7 +428,8 @@ export class MemoryClusterStore implements ClusterStore {
       else (object.metadata as Record<string, unknown>)[field] = current.metadata[field];
     }
     if (type.group === '' && type.resource === 'namespaces') object.spec = structuredClone(current.spec);
-    this.#validateMeta(type, object);
+    if (this.#isCrd(type) && !statusOnly) this.#decodeCrd(object);
+    this.#validateMeta(type, object, statusOnly ? undefined : current, statusOnly);
     return { current, object };
   }
 
@@ -619,7 +642,8 @@ export class MemoryClusterStore implements ClusterStore {
     }
   }
 
-  #validateMeta(type: ResourceType, object: KubeObject): void {
+  /** `current` is the stored object when updating; status updates skip the checks of the spec. */
+  #validateMeta(type: ResourceType, object: KubeObject, current?: KubeObject, statusOnly = false): void {
     const meta = object.metadata;
     const causes: StatusCause[] = [];
     const name = meta.name ?? '';
@@ -646,57 +670,27 @@ export class MemoryClusterStore implements ClusterStore {
       causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'metadata.namespace' });
     }
     causes.push(...validateLabels(meta.labels), ...validateAnnotations(meta.annotations));
-    if (this.#isCrd(type)) causes.push(...this.#validateCrd(object));
+    if (this.#isCrd(type) && !statusOnly) causes.push(...validateCrd(object, current));
     if (causes.length > 0) throw invalid(kindLabel(type), type.group, name, causes);
   }
 
-  #validateCrd(crd: KubeObject): StatusCause[] {
-    const spec = (crd.spec ?? {}) as {
-      group?: string;
-      names?: { plural?: string; kind?: string };
-      scope?: string;
-      versions?: Array<{ name?: string; storage?: boolean; schema?: { openAPIV3Schema?: unknown } }>;
-    };
-    const causes: StatusCause[] = [];
-    const required = (field: string) =>
-      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field });
-    if (!spec.group) required('spec.group');
-    if (!spec.names?.plural) required('spec.names.plural');
-    if (!spec.names?.kind) required('spec.names.kind');
-    if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-      causes.push({
-        reason: 'FieldValueNotSupported',
-        message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"`,
-        field: 'spec.scope',
-      });
-    }
-    const versions = spec.versions ?? [];
-    if (versions.length === 0) required('spec.versions');
-    if (versions.filter((v) => v.storage).length !== 1 && versions.length > 0) {
-      causes.push({
-        reason: 'FieldValueInvalid',
-        message: `Invalid value: ${JSON.stringify(versions.map((v) => v.name))}: must have exactly one version marked as storage version`,
-        field: 'spec.versions',
-      });
-    }
-    versions.forEach((v, i) => {
-      if (!v.schema?.openAPIV3Schema) {
-        causes.push({
-          reason: 'FieldValueRequired',
-          message: 'Required value: schemas are required',
-          field: `spec.versions[${i}].schema.openAPIV3Schema`,
-        });
-      }
-    });
-    const expected = `${spec.names?.plural ?? ''}.${spec.group ?? ''}`;
-    if (spec.group && spec.names?.plural && crd.metadata.name !== expected) {
-      causes.push({
-        reason: 'FieldValueInvalid',
-        message: `Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`,
-        field: 'metadata.name',
-      });
-    }
-    return causes;
+  /**
+   * The typed v1 decoding (a wrongly typed field is a 400, unknown fields are not kept) and the v1 defaults a real
+   * API server applies to a CRD before validating it.
+   */
+  #decodeCrd(crd: KubeObject): void {
+    const { typeError } = decodeCrd(crd as unknown as Record<string, unknown>);
+    if (typeError) throw crdDecodingError(typeError);
+    applyCrdDefaults(crd);
+  }
+
+  /** An update keeps the CRD's status, adding a new storage version to storedVersions and the current names. */
+  #carryCrdStatus(crd: KubeObject, current: KubeObject): void {
+    const status = structuredClone((current.status ?? {}) as Record<string, unknown>);
+    const stored = Array.isArray(status.storedVersions) ? (status.storedVersions as string[]) : [];
+    status.storedVersions = storedVersionsAfter(crd.spec, stored);
+    status.acceptedNames = structuredClone((crd.spec as { names?: unknown }).names);
+    crd.status = status;
   }
 
   #checkNamespaceOpen(type: ResourceType, namespace: string, name: string): void {
@@ -755,6 +749,12 @@ export class MemoryClusterStore implements ClusterStore {
   /** Unknown fields the schema would prune, for `fieldValidation=Strict`. */
   unknownFields(resource: ResourceRef, object: KubeObject): string[] {
     const type = this.typeOf(resource);
+    if (this.#isCrd(type)) {
+      // A decoding error comes before strict field validation on a real server.
+      const { typeError, unknown } = inspectCrd(object);
+      if (typeError) throw crdDecodingError(typeError);
+      return unknown;
+    }
     if (!type.custom) return [];
     return pruneAndDefault(
       structuredClone(object) as Record<string, unknown>,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { KubernetesObject as KubeObject } from '@kubernetes/client-node';
 import type { KubernetesObject } from '../../../src/checks/types.ts';
 import {
   auditDocument,
@@ -9,7 +10,10 @@ import {
 import { cachedResource } from '../../../src/operator/config-audit/audited-resources.ts';
 import { builtin } from '../../../src/operator/kube/resource-types.ts';
 
-const service = (extra: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): KubernetesObject => ({
+const service = (
+  extra: Record<string, unknown> = {},
+  metadata: Record<string, unknown> = {},
+): KubernetesObject => ({
   metadata: {
     name: 'front',
     namespace: 'web',
@@ -25,7 +29,8 @@ const service = (extra: Record<string, unknown> = {}, metadata: Record<string, u
   ...extra,
 });
 
-const hashOf = (object: KubernetesObject, kind = 'Service') => auditDocumentHash(auditDocument(object, kind, 'v1'));
+const hashOf = (object: KubernetesObject, kind = 'Service') =>
+  auditDocumentHash(auditDocument(object, kind, 'v1'));
 
 describe('auditDocument and its hash', () => {
   it('leaves out status, resourceVersion, uid, generation, timestamps and managed fields', () => {
@@ -56,7 +61,10 @@ describe('auditDocument and its hash', () => {
     const live = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'x', annotations: { [LAST_APPLIED_ANNOTATION]: JSON.stringify(applied), keep: 'me' } },
+      metadata: {
+        name: 'x',
+        annotations: { [LAST_APPLIED_ANNOTATION]: JSON.stringify(applied), keep: 'me' },
+      },
       spec: { replicas: 2, template: { spec: { hostNetwork: true } } },
     };
     const document = auditDocument(live, 'Deployment', 'apps/v1');
@@ -68,11 +76,17 @@ describe('auditDocument and its hash', () => {
 
   it('ignores a last-applied configuration that is not JSON or describes another kind', () => {
     const broken = { metadata: { name: 'x', annotations: { [LAST_APPLIED_ANNOTATION]: '{not json' } } };
-    assert.equal(auditDocument(broken, 'Role', 'rbac.authorization.k8s.io/v1').apiVersion, 'rbac.authorization.k8s.io/v1');
+    assert.equal(
+      auditDocument(broken, 'Role', 'rbac.authorization.k8s.io/v1').apiVersion,
+      'rbac.authorization.k8s.io/v1',
+    );
     const other = {
       metadata: { name: 'x', annotations: { [LAST_APPLIED_ANNOTATION]: '{"apiVersion":"v9","kind":"Pod"}' } },
     };
-    assert.equal(auditDocument(other, 'Role', 'rbac.authorization.k8s.io/v1').apiVersion, 'rbac.authorization.k8s.io/v1');
+    assert.equal(
+      auditDocument(other, 'Role', 'rbac.authorization.k8s.io/v1').apiVersion,
+      'rbac.authorization.k8s.io/v1',
+    );
   });
 
   it("ignores a Deployment's replica bookkeeping on its ReplicaSets, not on other owners' objects", () => {
@@ -88,7 +102,8 @@ describe('auditDocument and its hash', () => {
       },
       spec: { replicas, template: { spec: { containers: [{ name: 'a', image: 'a:1' }] } } },
     });
-    const hash = (object: KubernetesObject) => auditDocumentHash(auditDocument(object, 'ReplicaSet', 'apps/v1'));
+    const hash = (object: KubernetesObject) =>
+      auditDocumentHash(auditDocument(object, 'ReplicaSet', 'apps/v1'));
     assert.equal(hash(replicaSet(1, '1')), hash(replicaSet(5, '3')));
     assert.notEqual(hash(replicaSet(1, '1', 'Operator')), hash(replicaSet(5, '1', 'Operator')));
   });
@@ -107,10 +122,16 @@ describe('auditDocument and its hash', () => {
     const cached = cachedResource(configMap, builtin.configMap);
     assert.ok(JSON.stringify(cached).length < 500, JSON.stringify(cached));
     assert.equal(cached.document, undefined);
-    const changed = cachedResource({ ...configMap, data: { ...configMap.data, password: 'other' } }, builtin.configMap);
+    const changed = cachedResource(
+      { ...configMap, data: { ...configMap.data, password: 'other' } } as KubeObject,
+      builtin.configMap,
+    );
     assert.notEqual(changed.documentHash, cached.documentHash, 'a data change still changes the hash');
     const role = cachedResource(
-      { metadata: { name: 'r', namespace: 'web', uid: 'u', resourceVersion: '1' }, rules: [{ verbs: ['get'] }] } as never,
+      {
+        metadata: { name: 'r', namespace: 'web', uid: 'u', resourceVersion: '1' },
+        rules: [{ verbs: ['get'] }],
+      } as never,
       builtin.role,
     );
     assert.deepEqual(role.document?.rules, [{ verbs: ['get'] }]);

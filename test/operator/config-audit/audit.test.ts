@@ -82,7 +82,10 @@ describe('CheckSet', () => {
     const after = checkSet({ custom: customEntries(serviceCheck('ORG-1')) });
     assert.deepEqual(after.changedKinds(before, ['Service', 'Role', 'ReplicaSet']), ['Service']);
     assert.equal(after.forKind('Role').hash, before.forKind('Role').hash);
-    assert.deepEqual(after.forKind('Service').custom.map((check) => check.id), ['ORG-1']);
+    assert.deepEqual(
+      after.forKind('Service').custom.map((check) => check.id),
+      ['ORG-1'],
+    );
   });
 
   it('changes every hash when what shapes all reports changes', () => {
@@ -116,11 +119,29 @@ describe('auditObject', () => {
 
   it('reports the failed checks of the naive ReplicaSet with legacy IDs, and counts them by severity', () => {
     const outcome = auditObject(document, 'ReplicaSet', checkSet());
-    assert.deepEqual(outcome.checks.map((check) => check.checkID), [
-      'KSV001', 'KSV003', 'KSV004', 'KSV012', 'KSV014', 'KSV015', 'KSV016', 'KSV020', 'KSV021', 'KSV030', 'KSV104',
-      'KSV106', 'KSV110', 'KSV117', 'KSV118',
-    ]);
-    assert.ok(outcome.checks.every((check) => !check.success && check.category === 'Kubernetes Security Check'));
+    assert.deepEqual(
+      outcome.checks.map((check) => check.checkID),
+      [
+        'KSV001',
+        'KSV003',
+        'KSV004',
+        'KSV012',
+        'KSV014',
+        'KSV015',
+        'KSV016',
+        'KSV020',
+        'KSV021',
+        'KSV030',
+        'KSV104',
+        'KSV106',
+        'KSV110',
+        'KSV117',
+        'KSV118',
+      ],
+    );
+    assert.ok(
+      outcome.checks.every((check) => !check.success && check.category === 'Kubernetes Security Check'),
+    );
     assert.deepEqual(outcome.summary, { criticalCount: 0, highCount: 2, mediumCount: 4, lowCount: 9 });
     const ksv110 = outcome.checks.find((check) => check.checkID === 'KSV110')!;
     assert.deepEqual(ksv110.messages, [
@@ -130,7 +151,10 @@ describe('auditObject', () => {
 
   it('keeps only the severities of trivy.severity, in the checks and in the counts', () => {
     const outcome = auditObject(document, 'ReplicaSet', checkSet({ severities: ['HIGH', 'CRITICAL'] }));
-    assert.deepEqual(outcome.checks.map((check) => check.checkID), ['KSV014', 'KSV118']);
+    assert.deepEqual(
+      outcome.checks.map((check) => check.checkID),
+      ['KSV014', 'KSV118'],
+    );
     assert.deepEqual(outcome.summary, { criticalCount: 0, highCount: 2, mediumCount: 0, lowCount: 0 });
   });
 
@@ -139,7 +163,10 @@ describe('auditObject', () => {
     const passed = outcome.checks.filter((check) => check.success);
     assert.ok(passed.length > 20);
     assert.ok(passed.every((check) => check.messages === undefined));
-    assert.ok(passed.some((check) => check.checkID === 'KSV013'), 'nginx:1.20 has a tag');
+    assert.ok(
+      passed.some((check) => check.checkID === 'KSV013'),
+      'nginx:1.20 has a tag',
+    );
     assert.deepEqual(outcome.summary, { criticalCount: 0, highCount: 2, mediumCount: 4, lowCount: 9 });
   });
 
@@ -154,11 +181,17 @@ describe('auditObject', () => {
       'v1',
     );
     const outcome = auditObject(service, 'Service', checkSet({ custom }));
-    assert.deepEqual(outcome.checks.map((check) => [check.checkID, check.messages]), [
-      ['AVD-KSV-0108', ["Service 'front' in 'web' namespace should not set external IPs or external Name"]],
-      ['ORG-OK', ["Service 'front' fails"]],
-    ]);
+    assert.deepEqual(
+      outcome.checks.map((check) => [check.checkID, check.messages]),
+      [
+        ['AVD-KSV-0108', ["Service 'front' in 'web' namespace should not set external IPs or external Name"]],
+        ['ORG-OK', ["Service 'front' fails"]],
+      ],
+    );
     assert.equal(outcome.errors.length, 1);
-    assert.match(outcome.errors[0]!.message, /custom check ORG-BAD could not be evaluated on Service web\/front/);
+    assert.match(
+      outcome.errors[0]!.message,
+      /custom check ORG-BAD could not be evaluated on Service web\/front/,
+    );
   });
 });

@@ -17,7 +17,9 @@ function fakeQueue(wrote: (key: string) => boolean, ms = 5) {
 describe('BatchedRollout', () => {
   it('never has more than batchSize keys in flight, and waits delayMs after a batch that wrote', async () => {
     const queue = fakeQueue(() => true);
-    const rollout = queue.bind(new BatchedRollout({ batchSize: 3, delayMs: 60, enqueue: queue.enqueue, logger: silentLogger }));
+    const rollout = queue.bind(
+      new BatchedRollout({ batchSize: 3, delayMs: 60, enqueue: queue.enqueue, logger: silentLogger }),
+    );
     const started = performance.now();
     rollout.schedule(Array.from({ length: 7 }, (_, index) => `k${index}`));
     await rollout.idle();
@@ -31,7 +33,9 @@ describe('BatchedRollout', () => {
 
   it('goes on at once when a batch wrote nothing (no API writes, nothing to pace)', async () => {
     const queue = fakeQueue(() => false);
-    const rollout = queue.bind(new BatchedRollout({ batchSize: 2, delayMs: 10_000, enqueue: queue.enqueue, logger: silentLogger }));
+    const rollout = queue.bind(
+      new BatchedRollout({ batchSize: 2, delayMs: 10_000, enqueue: queue.enqueue, logger: silentLogger }),
+    );
     const started = performance.now();
     rollout.schedule(['a', 'b', 'c', 'd', 'e']);
     await rollout.idle();
@@ -41,20 +45,30 @@ describe('BatchedRollout', () => {
 
   it('schedules a key once even when asked twice, and drops keys settled by other reconciles', async () => {
     const queue = fakeQueue(() => false, 20);
-    const rollout = queue.bind(new BatchedRollout({ batchSize: 1, delayMs: 0, enqueue: queue.enqueue, logger: silentLogger }));
+    const rollout = queue.bind(
+      new BatchedRollout({ batchSize: 1, delayMs: 0, enqueue: queue.enqueue, logger: silentLogger }),
+    );
     rollout.schedule(['a', 'b', 'a']);
     rollout.schedule(['b', 'c']);
     rollout.settled('c', false); // reconciled for another reason before its batch came
     await rollout.idle();
-    assert.deepEqual(queue.log.map((entry) => entry.key), ['a', 'b']);
+    assert.deepEqual(
+      queue.log.map((entry) => entry.key),
+      ['a', 'b'],
+    );
   });
 
   it('stops between batches', async () => {
     const queue = fakeQueue(() => true);
-    const rollout = queue.bind(new BatchedRollout({ batchSize: 1, delayMs: 5000, enqueue: queue.enqueue, logger: silentLogger }));
+    const rollout = queue.bind(
+      new BatchedRollout({ batchSize: 1, delayMs: 5000, enqueue: queue.enqueue, logger: silentLogger }),
+    );
     rollout.schedule(['a', 'b', 'c']);
     await new Promise((resolve) => setTimeout(resolve, 50));
     await rollout.stop();
-    assert.deepEqual(queue.log.map((entry) => entry.key), ['a']);
+    assert.deepEqual(
+      queue.log.map((entry) => entry.key),
+      ['a'],
+    );
   });
 });

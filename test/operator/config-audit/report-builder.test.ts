@@ -97,7 +97,9 @@ describe('misconfiguration report metadata', () => {
     assert.equal(metadata.labels?.['trivy-operator.resource.name'], undefined);
     assert.match(metadata.labels?.['trivy-operator.resource.name-hash'] ?? '', /^[a-z0-9]+$/);
     assert.equal(metadata.labels?.['trivy-operator.resource.namespace'], '');
-    assert.deepEqual(metadata.annotations, { 'trivy-operator.resource.name': 'system:controller:job-controller' });
+    assert.deepEqual(metadata.annotations, {
+      'trivy-operator.resource.name': 'system:controller:job-controller',
+    });
   });
 
   it('builds reports the CRDs accept; RBAC assessments without updateTimestamp', () => {
@@ -107,9 +109,13 @@ describe('misconfiguration report metadata', () => {
       'RbacAssessmentReport',
       'ClusterRbacAssessmentReport',
     ] as const) {
-      const report = buildMisconfigurationReport(kind, misconfigurationReportMetadata(options({ reportKind: kind })), body);
+      const report = buildMisconfigurationReport(
+        kind,
+        misconfigurationReportMetadata(options({ reportKind: kind })),
+        body,
+      );
       assertAcceptedByCrd(report);
-      const data = (report as { report: Record<string, unknown> }).report;
+      const data = (report as unknown as { report: Record<string, unknown> }).report;
       assert.equal('updateTimestamp' in data, kind.endsWith('ConfigAuditReport'), kind);
       assert.deepEqual(data.scanner, { name: 'Trivy', vendor: 'Aqua Security', version: '0.1.0' });
     }
@@ -135,15 +141,33 @@ describe('misconfiguration report metadata', () => {
 });
 
 describe('audited kinds and report routing', () => {
-  const env = { targetWorkloads: ['Pod', 'ReplicaSet', 'CronJob'] as never, rbacAssessmentScannerEnabled: true };
+  const env = {
+    targetWorkloads: ['Pod', 'ReplicaSet', 'CronJob'] as never,
+    rbacAssessmentScannerEnabled: true,
+  };
 
   it('audits workloads only among the target workloads, never Deployments, and Roles only with RBAC on', () => {
-    const supported = ['Pod', 'ReplicaSet', 'StatefulSet', 'Deployment', 'Service', 'Role', 'ClusterRole'] as const;
-    assert.deepEqual([...auditedKinds(supported, env)].sort(), ['ClusterRole', 'Pod', 'ReplicaSet', 'Role', 'Service']);
-    assert.deepEqual(
-      [...auditedKinds(supported, { ...env, rbacAssessmentScannerEnabled: false })].sort(),
-      ['Pod', 'ReplicaSet', 'Service'],
-    );
+    const supported = [
+      'Pod',
+      'ReplicaSet',
+      'StatefulSet',
+      'Deployment',
+      'Service',
+      'Role',
+      'ClusterRole',
+    ] as const;
+    assert.deepEqual([...auditedKinds(supported, env)].sort(), [
+      'ClusterRole',
+      'Pod',
+      'ReplicaSet',
+      'Role',
+      'Service',
+    ]);
+    assert.deepEqual([...auditedKinds(supported, { ...env, rbacAssessmentScannerEnabled: false })].sort(), [
+      'Pod',
+      'ReplicaSet',
+      'Service',
+    ]);
   });
 
   it('routes Roles to RBAC assessments unless merged, cluster-scoped kinds to Cluster* reports', () => {
@@ -159,12 +183,18 @@ describe('audited kinds and report routing', () => {
   });
 
   it('names the report kinds the metrics read', () => {
-    assert.deepEqual(configAuditReportKinds({ configAuditScannerEnabled: true, rbacAssessmentScannerEnabled: true }), [
-      'ConfigAuditReport',
-      'ClusterConfigAuditReport',
-      'RbacAssessmentReport',
-      'ClusterRbacAssessmentReport',
-    ]);
-    assert.deepEqual(configAuditReportKinds({ configAuditScannerEnabled: false, rbacAssessmentScannerEnabled: true }), []);
+    assert.deepEqual(
+      configAuditReportKinds({ configAuditScannerEnabled: true, rbacAssessmentScannerEnabled: true }),
+      [
+        'ConfigAuditReport',
+        'ClusterConfigAuditReport',
+        'RbacAssessmentReport',
+        'ClusterRbacAssessmentReport',
+      ],
+    );
+    assert.deepEqual(
+      configAuditReportKinds({ configAuditScannerEnabled: false, rbacAssessmentScannerEnabled: true }),
+      [],
+    );
   });
 });

@@ -319,6 +319,25 @@ describe('operator: config audit of workloads (kind-lab-ownership.md)', () => {
     assert.deepEqual(row.slice(3), ['0', '2', '4', '9']);
     // The short name works too, as users type it.
     assert.match(await world.kubectl(['get', 'configaudit', '-n', 'default']), /replicaset-naive-/);
+
+    // The metrics read the same reports (`trivy_resource_configaudits`, contract §5).
+    const page = await (await fetch(`http://127.0.0.1:${operator.metricsPort}/metrics`)).text();
+    const series = page
+      .split('\n')
+      .filter(
+        (line) =>
+          line.startsWith('trivy_resource_configaudits{') &&
+          line.includes(`name="replicaset-${rs.metadata.name}"`),
+      );
+    const value = (severity: string) =>
+      Number(
+        series
+          .find((line) => line.includes(`severity="${severity}"`))
+          ?.split(' ')
+          .pop(),
+      );
+    assert.deepEqual(['Critical', 'High', 'Medium', 'Low'].map(value), [0, 2, 4, 9], series.join('\n'));
+    assert.ok(series.every((line) => line.includes('resource_kind="ReplicaSet"')));
   });
 
   it('the hardened version of the same Deployment passes every one of those checks', async () => {
@@ -330,6 +349,36 @@ describe('operator: config audit of workloads (kind-lab-ownership.md)', () => {
     assert.deepEqual(stillFailing, []);
     assert.deepEqual(report.report.checks, [], 'no check fails at all');
     assert.deepEqual(report.report.summary, { criticalCount: 0, highCount: 0, mediumCount: 0, lowCount: 0 });
+  });
+
+  it('a deleted or historical (report-ttl: 0s) report comes back, evaluated afresh', async () => {
+    const rs = (await replicaSetOf('naive', 'default'))!;
+    const before = (await reportOf(rs.metadata.name, 'default'))!;
+    await world.kubectl([
+      'annotate',
+      'configauditreport',
+      before.metadata.name,
+      '-n',
+      'default',
+      '--overwrite',
+      'trivy-operator.aquasecurity.github.io/report-ttl=0s',
+    ]);
+    const recreated = await eventually('the report deleted and written again', async () => {
+      const found = await reportOf(rs.metadata.name, 'default');
+      return found && found.metadata.uid !== before.metadata.uid ? found : undefined;
+    });
+    assert.equal(
+      recreated.metadata.annotations?.['trivy-operator.aquasecurity.github.io/report-ttl'],
+      '24h0m0s',
+    );
+    assert.deepEqual(recreated.report.summary, before.report.summary);
+
+    await world.kubectl(['delete', 'configauditreport', recreated.metadata.name, '-n', 'default']);
+    const again = await eventually('the deleted report written again', async () => {
+      const found = await reportOf(rs.metadata.name, 'default');
+      return found && found.metadata.uid !== recreated.metadata.uid ? found : undefined;
+    });
+    assert.deepEqual(again.report.checks, before.report.checks);
   });
 
   it('scaling the Deployment (replicas and revision bookkeeping on the ReplicaSet) rewrites no report', async () => {

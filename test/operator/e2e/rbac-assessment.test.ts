@@ -151,6 +151,17 @@ describe('operator: RBAC assessment and custom checks', () => {
       [['rbac.authorization.k8s.io/v1', 'ClusterRole', 'wildcard-admin']],
     );
     assert.equal(report.metadata.ownerReferences[0]!.blockOwnerDeletion, false);
+
+    const page = await (await fetch(`http://127.0.0.1:${operator!.metricsPort}/metrics`)).text();
+    const critical = page
+      .split('\n')
+      .find(
+        (line) =>
+          line.startsWith('trivy_clusterrole_clusterrbacassessments{') &&
+          line.includes('name="clusterrole-wildcard-admin"') &&
+          line.includes('severity="Critical"'),
+      );
+    assert.equal(critical?.split(' ').pop(), '2', page.slice(0, 2000));
   });
 
   it('a ClusterRole whose name is no DNS label gets a hashed name; a Role gets role-<name>', async () => {

@@ -143,6 +143,7 @@ The operator's permissions, derived from what the enabled features read and writ
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create"]
+{{- if eq (toString .Values.operator.scanMode) "Job" }}
 # Secrets: the configuration Secrets, and the registry credentials of scan Jobs (owned by their Job).
 - apiGroups: [""]
   resources: ["secrets"]
@@ -157,6 +158,12 @@ The operator's permissions, derived from what the enabled features read and writ
 - apiGroups: [""]
   resources: ["pods/log"]
   verbs: ["get"]
+{{- else }}
+# The configuration Secrets (images are analysed inside the operator: no scan Jobs).
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch"]
+{{- end }}
 {{- if eq (include "trivy-operator.leaderElection" .) "true" }}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]

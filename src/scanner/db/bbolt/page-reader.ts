@@ -1,6 +1,6 @@
 import { closeSync, readSync } from 'node:fs';
 import { BoltFormatError, BoltIoError } from './errors.ts';
-import { MAX_PAGE_SPAN, PAGE_HEADER_SIZE, PageFlag, describePageFlags, readU64 } from './format.ts';
+import { MAX_PAGE_SPAN, PageFlag, describePageFlags, readU64 } from './format.ts';
 import { BoltNode, NodeFormatProblem } from './node.ts';
 
 export interface CacheStats {
@@ -16,13 +16,13 @@ export interface PageLoadStats {
   leafPages: number;
   /** Overflow pages read as part of a page whose data runs past its first page. */
   overflowPages: number;
-  /** positional reads issued for pages (a read-ahead counts once). */
+  /** Positional reads issued for pages (a read-ahead counts once). */
   reads: number;
 }
 
 /** Bytes read at once when pages are being loaded in file order (one read instead of one per page). */
 const READ_AHEAD_BYTES = 128 * 1024;
-/** A page larger than this share of the budget is not cached: it would evict too much at once. */
+/** A page larger than 1/LARGEST_CACHED_SHARE of the budget is not cached: it would evict too much at once. */
 const LARGEST_CACHED_SHARE = 8;
 
 /**
@@ -146,18 +146,18 @@ export class PageReader {
     this.#checkSpan(pageId, 0);
     const pageSize = this.pageSize;
     let frame: BoltNode | undefined;
-    let header: Buffer;
-    let headerAt: number;
-    if (this.#inWindow(pageId) || (pageId === this.#nextInFileOrder && this.#fillWindow(pageId))) {
-      header = this.#window!;
-      headerAt = (pageId - this.#windowStart) * pageSize;
-    } else {
-      frame = this.#acquire(1);
-      this.#readInto(frame, 0, pageSize, pageId);
-      header = frame.buffer;
-      headerAt = 0;
-    }
     try {
+      let header: Buffer;
+      let headerAt: number;
+      if (this.#inWindow(pageId) || (pageId === this.#nextInFileOrder && this.#fillWindow(pageId))) {
+        header = this.#window!;
+        headerAt = (pageId - this.#windowStart) * pageSize;
+      } else {
+        frame = this.#acquire(1);
+        this.#readInto(frame, 0, pageSize, pageId);
+        header = frame.buffer;
+        headerAt = 0;
+      }
       const id = readU64(header, headerAt);
       if (id !== pageId) throw this.formatError(`the page header says it is page ${id}`, pageId);
       const flags = header.readUInt16LE(headerAt + 8);
@@ -200,13 +200,13 @@ export class PageReader {
     const sizeClass = pages === 1 ? 0 : 32 - Math.clz32(pages - 1);
     const capacity = this.pageSize * 2 ** sizeClass;
     if (capacity * LARGEST_CACHED_SHARE > this.#budget && (sizeClass > 0 || capacity > this.#budget)) {
-      return new BoltNode(Buffer.allocUnsafeSlow(capacity), -1, -1);
+      return this.#transient(pages);
     }
     const free = this.#free[sizeClass]?.pop();
     if (free !== undefined) return free;
     while (this.#frameBytes + capacity > this.#budget) {
       const victim = this.#evictOldest() ?? this.#takeAnyFree();
-      if (victim === undefined) return new BoltNode(Buffer.allocUnsafeSlow(capacity), -1, -1);
+      if (victim === undefined) return this.#transient(pages);
       if (victim.sizeClass === sizeClass) return victim;
       // A frame of another size: drop it (rare: only when the mix of page sizes changes).
       this.#frameBytes -= victim.buffer.length;
@@ -218,6 +218,11 @@ export class PageReader {
     const frame = new BoltNode(Buffer.allocUnsafeSlow(capacity), sizeClass, slot);
     this.#frames[slot] = frame;
     return frame;
+  }
+
+  /** A frame of exactly `pages` pages that is not cached: dropped once its holder is done with it. */
+  #transient(pages: number): BoltNode {
+    return new BoltNode(Buffer.allocUnsafeSlow(pages * this.pageSize), -1, -1);
   }
 
   /** Returns a frame that did not make it into the cache (a failed load) to its free list. */

@@ -29,9 +29,9 @@ export interface TrivyDbOptions {
   /** Page cache of the bbolt reader (bytes; default DEFAULT_PAGE_CACHE_BYTES, 8 MiB). */
   pageCacheBytes?: number;
   /**
-   * Decoded advisories to keep, as whole per-package lists, in (estimated) bytes of heap; default 16 MiB, enough for
-   * the ~50,000 advisories of the distinct packages of a cluster's images; 0 disables. Repeated lookups of the same
-   * package (many images share packages) then cost a map hit instead of a B+tree walk and JSON decoding.
+   * Decoded advisories to keep, as whole per-package lists, in (estimated) bytes of heap; default 16 MiB, about
+   * 80,000 advisories (the distinct packages of a cluster's images need ~50,000); 0 disables. Repeated lookups of the
+   * same package (many images share packages) then cost a map hit instead of a B+tree walk and JSON decoding.
    */
   advisoryCacheBytes?: number;
   /** Decoded `vulnerability` values to keep, in (estimated) bytes of heap; default 4 MiB; 0 disables. */
@@ -135,7 +135,7 @@ export class TrivyDb {
     );
     this.#advisoryLists = new DecodedCache(
       options.advisoryCacheBytes ?? DEFAULT_ADVISORY_CACHE_BYTES,
-      decodedCost(10 * 180),
+      10 * decodedCost(60),
     );
     const logger = options.logger ?? silentLogger;
     this.#onInvalidValue =

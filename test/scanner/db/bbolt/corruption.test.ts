@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type BoltBucket, BoltDb, BoltFormatError } from '../../../../src/scanner/db/bbolt/index.ts';
-import { fnv1a64 } from '../../../support/bbolt-writer.ts';
+import { fnv1a64, writeBoltTree } from '../../../support/bbolt-writer.ts';
 import { buildEtcdFixture } from '../../../support/etcd.ts';
 import { RawBolt } from './raw-pages.ts';
 
@@ -158,6 +158,12 @@ describe('corrupt bbolt files fail with BoltFormatError', { timeout: 60_000 }, (
       name: 'freelist page where a leaf was expected',
       damage: (r, buf) => buf.writeUInt16LE(0x10, r.pageOffset(keyLeaf) + 8),
       message: /found a freelist page where a branch or leaf page was expected/,
+      pageId: () => keyLeaf,
+    },
+    {
+      name: 'page with unknown flags where a leaf was expected',
+      damage: (r, buf) => buf.writeUInt16LE(0x80, r.pageOffset(keyLeaf) + 8),
+      message: /found a page with unknown flags 0x80 where a branch or leaf page was expected/,
       pageId: () => keyLeaf,
     },
     {
@@ -407,6 +413,25 @@ describe('corrupt bbolt files fail with BoltFormatError', { timeout: 60_000 }, (
     });
   });
 
+  it('a file truncated while open fails with BoltFormatError when a missing page is read', () => {
+    const path = join(dir, 'shrinking.db');
+    writeFileSync(path, pristine);
+    const db = BoltDb.open(path, { pageCacheBytes: 0 });
+    try {
+      const bucket = db.root().bucket('key')!;
+      truncateSync(path, 4 * raw.pageSize);
+      assert.throws(
+        () => walk(bucket),
+        (error: unknown) =>
+          error instanceof BoltFormatError &&
+          /the file ended in the middle of the page \(truncated while open\?\)/.test(error.message) &&
+          error.pageId !== undefined,
+      );
+    } finally {
+      db.close();
+    }
+  });
+
   it('uses the meta page with the higher txid', () => {
     const path = join(dir, 'pristine.db');
     writeFileSync(path, pristine);
@@ -419,3 +444,83 @@ describe('corrupt bbolt files fail with BoltFormatError', { timeout: 60_000 }, (
     }
   });
 });
+
+/** Deep trees need long keys: with 1 KiB pages and 300-byte keys a branch page holds only three children. */
+describe(
+  'corrupt deep trees (built by the test writer) fail with BoltFormatError',
+  { timeout: 60_000 },
+  () => {
+    let dir: string;
+    let pristine: Buffer;
+    let raw: RawBolt;
+    let root: number;
+    let firstKey: Buffer;
+
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'bbolt-deep-'));
+      const keys = new Map<string, string>();
+      for (let i = 0; i < 3000; i++) keys.set(`${String(i).padStart(6, '0')}${'k'.repeat(294)}`, `v${i}`);
+      const summary = writeBoltTree(join(dir, 'deep.db'), { deep: keys }, { pageSize: 1024 });
+      assert.ok(summary.maxTreeHeight >= 6, `tree height ${summary.maxTreeHeight}`);
+      pristine = readFileSync(summary.path);
+      raw = new RawBolt(pristine);
+      root = Number(pristine.readBigUInt64LE(raw.topLevelBucket('deep').valueOffset));
+      firstKey = Buffer.from([...keys.keys()][0]!);
+    });
+
+    after(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Branch pages from the bucket root down the leftmost path (leaf excluded). */
+    const leftmostBranches = (r: RawBolt): number[] => r.pathTo(root, firstKey).slice(0, -1);
+
+    function damagedDb(damage: (r: RawBolt, buf: Buffer) => void): BoltDb {
+      const buf = Buffer.from(pristine);
+      damage(new RawBolt(buf), buf);
+      const path = join(dir, 'damaged.db');
+      writeFileSync(path, buf);
+      return BoltDb.open(path);
+    }
+
+    it('a loop two levels long (a grandchild pointing back at the bucket root), via iteration and get()', () => {
+      const [, child, grandchild] = leftmostBranches(raw);
+      assert.ok(grandchild !== undefined && raw.header(grandchild).flags === 0x01, 'three branch levels');
+      const db = damagedDb((r, buf) =>
+        buf.writeBigUInt64LE(BigInt(root), r.branchElements(grandchild)[0]!.offset + 8),
+      );
+      try {
+        const isLoop = (error: unknown) =>
+          error instanceof BoltFormatError &&
+          /own ancestor.*loops/.test(error.message) &&
+          error.pageId === root;
+        assert.throws(() => walk(db.root()), isLoop);
+        assert.throws(() => db.root().bucket('deep')!.get(firstKey), isLoop);
+        assert.ok(child !== undefined);
+      } finally {
+        db.close();
+      }
+    });
+
+    it('a DAG (the lowest left branch pointing into the right subtree) stops before the work multiplies', () => {
+      const bottom = leftmostBranches(raw).at(-1)!;
+      const right = raw.branchElements(root)[1]!.child;
+      assert.equal(raw.header(right).flags, 0x01, 'the right subtree starts with a branch page');
+      const db = damagedDb((r, buf) => {
+        for (const element of r.branchElements(bottom))
+          buf.writeBigUInt64LE(BigInt(right), element.offset + 8);
+      });
+      try {
+        const started = performance.now();
+        assert.throws(
+          () => walk(db.root()),
+          (error: unknown) =>
+            error instanceof BoltFormatError && /reaches the same pages more than once/.test(error.message),
+        );
+        assert.ok(performance.now() - started < 5_000, 'stopped early, not after walking the whole DAG');
+      } finally {
+        db.close();
+      }
+    });
+  },
+);

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type BoltBucket, type BoltCursor, BoltDb, BoltIoError } from '../../../../src/scanner/db/bbolt/index.ts';
+import {
+  type BoltBucket,
+  type BoltCursor,
+  BoltDb,
+  BoltIoError,
+} from '../../../../src/scanner/db/bbolt/index.ts';
 import { type BoltTree, BoltTreeBucket, writeBoltTree } from '../../../support/bbolt-writer.ts';
 
 let dir: string;
@@ -290,9 +295,15 @@ describe('agrees with a sorted-map model (property)', () => {
                 assert.equal(hex(bucket.get(p) ?? Buffer.alloc(0)), hex(exact?.[1] ?? Buffer.alloc(0)));
                 if (!exact) assert.equal(bucket.get(p), undefined);
                 const at = model.findIndex(([k]) => Buffer.compare(k, p) >= 0);
-                assert.equal(hex(keyAfter(cursor, cursor.seek(p)) ?? Buffer.alloc(0)), at < 0 ? '' : hex(model[at]![0]));
+                assert.equal(
+                  hex(keyAfter(cursor, cursor.seek(p)) ?? Buffer.alloc(0)),
+                  at < 0 ? '' : hex(model[at]![0]),
+                );
                 if (at >= 0)
-                  assert.equal(keyAfter(cursor, cursor.next())?.toString('hex'), model[at + 1]?.[0].toString('hex'));
+                  assert.equal(
+                    keyAfter(cursor, cursor.next())?.toString('hex'),
+                    model[at + 1]?.[0].toString('hex'),
+                  );
                 const prefix = p.subarray(0, 1);
                 assert.deepEqual(
                   [...bucket.entries(prefix)].map((e) => hex(e.key)),
@@ -306,6 +317,102 @@ describe('agrees with a sorted-map model (property)', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('page frames are reused safely (property)', () => {
+  /** Everything in the file, read depth-first with one cursor per bucket: nested reads evict the outer pages. */
+  function snapshot(db: BoltDb): string[] {
+    const out: string[] = [];
+    const visit = (bucket: BoltBucket, path: string): void => {
+      const cursor = bucket.cursor();
+      for (let on = cursor.first(); on; on = cursor.next()) {
+        const key = cursor.key();
+        if (cursor.isBucket()) {
+          visit(bucket.bucket(key)!, `${path}/${hex(key)}`);
+          // The cursor must still stand on the same entry after the nested walk reused its frames.
+          assert.deepEqual(cursor.key(), key);
+        } else {
+          const value = cursor.value()!;
+          assert.equal(cursor.valueText(), value.toString('utf8'));
+          assert.deepEqual(bucket.get(key), value);
+          out.push(`${path}/${hex(key)}=${hex(value)}`);
+        }
+      }
+    };
+    visit(db.root(), '');
+    return out;
+  }
+
+  /** Two cursors over one bucket, moved in turns, with point lookups in between. */
+  function interleaved(db: BoltDb, name: Uint8Array): string[] {
+    const bucket = db.root().bucket(name)!;
+    const a = bucket.cursor();
+    const b = bucket.cursor();
+    const out: string[] = [];
+    let onA = a.first();
+    let onB = b.first() && b.next();
+    while (onA || onB) {
+      if (onA) {
+        out.push(`a:${hex(a.key())}`);
+        onA = a.next();
+      }
+      if (onB) {
+        out.push(`b:${hex(b.key())}`);
+        if (!b.isBucket()) bucket.get(b.key());
+        onB = b.next() && b.next();
+      }
+    }
+    return out;
+  }
+
+  const valueArb = fc.oneof(
+    { weight: 5, arbitrary: fc.uint8Array({ maxLength: 200 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1500, maxLength: 9000 }) },
+  );
+  const keyArb = fc.string({ minLength: 1, maxLength: 40 });
+  const leafBucketArb = fc.dictionary(
+    keyArb,
+    valueArb.map((v) => Buffer.from(v)),
+    { maxKeys: 120 },
+  );
+  const treeArb = fc.dictionary(
+    keyArb,
+    fc.tuple(leafBucketArb, fc.dictionary(keyArb, leafBucketArb, { maxKeys: 4 }), fc.boolean()),
+    { minKeys: 1, maxKeys: 5 },
+  );
+
+  it('a tiny or disabled page cache reads exactly what a large one reads', () => {
+    fc.assert(
+      fc.property(treeArb, fc.constantFrom(1024, 4096), (spec, pageSize) => {
+        const tree: BoltTree = {};
+        for (const [name, [values, nested, inline]] of Object.entries(spec)) {
+          const content: BoltTree = { ...values };
+          for (const [nestedName, nestedValues] of Object.entries(nested)) {
+            content[`~${nestedName}`] = new BoltTreeBucket(nestedValues, {
+              inline: nestedName.length % 2 === 0,
+            });
+          }
+          tree[name] = new BoltTreeBucket(content, { inline });
+        }
+        const summary = write(tree, { pageSize });
+        try {
+          const firstBucket = Buffer.from(Object.keys(spec).sort()[0]!);
+          const expected = withDb(
+            summary.path,
+            (db) => [snapshot(db), interleaved(db, firstBucket)],
+            64 << 20,
+          );
+          for (const budget of [0, pageSize, pageSize * 3, pageSize * 8]) {
+            const got = withDb(summary.path, (db) => [snapshot(db), interleaved(db, firstBucket)], budget);
+            assert.deepEqual(got, expected, `page cache of ${budget} bytes`);
+          }
+        } finally {
+          rmSync(summary.path, { force: true });
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -11,7 +11,6 @@ import {
   etcdRevisionKey,
 } from '../../../support/etcd.ts';
 
-
 /** The key a cursor move landed on (a copy), or undefined when it ran off the end. */
 function keyAfter(cursor: BoltCursor, moved: boolean): Buffer | undefined {
   return moved ? cursor.key() : undefined;
@@ -137,6 +136,28 @@ describe('bbolt reader on a file written by etcd', { timeout: 60_000 }, () => {
       count++;
     }
     assert.equal(count, expected.length);
+  });
+
+  it('reads the same through a page cache of two pages (frames reused, large values read on their own)', () => {
+    const small = BoltDb.open(fixture.boltPath, { pageCacheBytes: 2 * 4096 });
+    try {
+      const keyBucket = small.root().bucket('key')!;
+      const walked = [...keyBucket.entries()];
+      assert.deepEqual(
+        walked.map((e) => e.key.toString('hex')),
+        expected.map((e) => e.revKey.toString('hex')),
+      );
+      for (const [i, e] of expected.entries()) {
+        assert.deepEqual(decodeEtcdKeyValue(walked[i]!.value!).value, e.value);
+        if (i % 50 === 0 || e.value.length > 4096) {
+          assert.deepEqual(decodeEtcdKeyValue(keyBucket.get(e.revKey)!).value, e.value);
+        }
+      }
+      assert.ok(small.cacheStats().bytes <= 2 * 4096);
+      assert.ok(small.pageLoadStats().overflowPages >= 50);
+    } finally {
+      small.close();
+    }
   });
 
   it('iterates a prefix: the puts of one transaction share its 8-byte main revision', () => {

@@ -13,6 +13,7 @@ import {
   pushDbArtifact,
   startFaultProxy,
   startRegistry,
+  type FaultAction,
   type FaultProxy,
   type RunningRegistry,
 } from '../../../support/registry.ts';
@@ -33,11 +34,18 @@ interface RunResult {
   stderr: string;
 }
 
-function start(args: string[], input?: string): { child: ChildProcess; done: Promise<RunResult> } {
+function start(
+  args: string[],
+  input?: string,
+  program = BIN,
+): { child: ChildProcess; done: Promise<RunResult> } {
   // A HOME without Docker credentials, so the user's config never leaks into the test.
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: root, DOCKER_CONFIG: join(root, 'no-docker') };
   delete env.TRIVY_TS_CACHE_DIR;
-  const child = spawn(BIN, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(program, args, {
+    env,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   child.stdin?.end(input);
   children.add(child);
   let stdout = '';
@@ -57,6 +65,11 @@ function start(args: string[], input?: string): { child: ChildProcess; done: Pro
 
 function run(args: string[], input?: string): Promise<RunResult> {
   return start(args, input).done;
+}
+
+/** Runs another program with the same environment as the CLI gets. */
+function runProgram(program: string, args: string[]): Promise<RunResult> {
+  return start(args, undefined, program).done;
 }
 
 function update(cacheDir: string, repository: string, ...extra: string[]): string[] {
@@ -193,6 +206,101 @@ describe('trivy-ts db update', () => {
     assert.equal(status.downloaded, true);
     assert.deepEqual((await readdir(join(cacheDir, 'db'))).sort(), ['metadata.json', 'trivy.db']);
     assert.equal(lookupAdvisory(cacheDir).title, 'openssl: sample (v2)');
+  });
+
+  it('waits out 429 Too Many Requests (Retry-After) on the manifest and the blob, then succeeds', async () => {
+    const cacheDir = await mkdtemp(join(root, 'cache-'));
+    const limited: { path: string; at: number }[] = [];
+    const served: { path: string; at: number }[] = [];
+    const limiting = await startFaultProxy(registry.url, (r) => {
+      const interesting = /\/(manifests|blobs)\//.test(r.path);
+      if (interesting && r.seen === 1) {
+        limited.push({ path: r.path, at: Date.now() });
+        return {
+          respond: {
+            status: 429,
+            headers: { 'retry-after': '1', 'content-type': 'application/json' },
+            body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"pull rate limit"}]}',
+          },
+        };
+      }
+      if (interesting) served.push({ path: r.path, at: Date.now() });
+      return undefined;
+    });
+    try {
+      const result = await run(update(cacheDir, `${limiting.host}/trivy-db`));
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(
+        limited.map((l) => l.path.split('/')[3]),
+        ['manifests', 'blobs'],
+        'one 429 for the manifest, one for the layer blob',
+      );
+      for (const hit of limited) {
+        const retry = served.find((s) => s.path === hit.path);
+        assert.ok(retry, `${hit.path} was asked for again`);
+        assert.ok(retry.at - hit.at >= 900, `retried after ${retry.at - hit.at} ms, Retry-After was 1 s`);
+      }
+      assert.equal(lookupAdvisory(cacheDir).title, 'openssl: sample (v1)');
+    } finally {
+      await limiting.stop();
+    }
+  });
+
+  it('fails on a truncated or corrupted layer with a clear message, keeping the installed DB', async () => {
+    const cacheDir = await mkdtemp(join(root, 'cache-'));
+    assert.equal((await run(update(cacheDir, `${registry.host}/trivy-db`))).code, 0);
+    const before = await readFile(join(cacheDir, 'db', 'trivy.db'));
+    const cases: [string, FaultAction, RegExp][] = [
+      ['truncated', { truncateAfter: 100 }, /could not download the vulnerability DB.*(truncated|broke)/s],
+      [
+        'corrupted',
+        { corruptByteAt: 50 },
+        /cannot download the vulnerability DB from .*digest .*not the expected one/s,
+      ],
+    ];
+    for (const [what, action, message] of cases) {
+      const faulty = await startFaultProxy(registry.url, (r) =>
+        /\/blobs\/sha256:/.test(r.path) ? action : undefined,
+      );
+      try {
+        const result = await run(update(cacheDir, `${faulty.host}/trivy-db-next`, '--force'));
+        assert.equal(result.code, 1, `${what}: ${result.stderr}`);
+        assert.match(result.stderr, message, what);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, `${what}: no stack trace`);
+      } finally {
+        await faulty.stop();
+      }
+      assert.deepEqual(await readFile(join(cacheDir, 'db', 'trivy.db')), before, `${what}: DB untouched`);
+      assert.deepEqual((await readdir(join(cacheDir, 'db'))).sort(), ['metadata.json', 'trivy.db']);
+    }
+    assert.equal(lookupAdvisory(cacheDir).title, 'openssl: sample (v1)');
+  });
+
+  it('draws a progress bar (bytes, rate) when stderr is a terminal', async () => {
+    const cacheDir = await mkdtemp(join(root, 'cache-'));
+    const command = [BIN, ...update(cacheDir, `${registry.host}/aquasecurity/trivy-db:2`)]
+      .map((arg) => `'${arg}'`)
+      .join(' ');
+    // util-linux script(1) runs the command on a pseudo-terminal and copies what it shows to stdout.
+    const result = await runProgram('script', [
+      '--quiet',
+      '--return',
+      '--flush',
+      '--command',
+      command,
+      '/dev/null',
+    ]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /\rDownloading vulnerability DB {2}[\d.]+ KiB \/ [\d.]+ KiB {2}100% {2}[\d.]+ (B|KiB|MiB)\/s {2}in \d+s/,
+    );
+    assert.doesNotMatch(
+      result.stdout,
+      /Downloading vulnerability DB: started/,
+      'the bar replaces the start log line',
+    );
+    assert.equal(lookupAdvisory(cacheDir).advisory !== undefined, true);
   });
 
   it('logs in with --username and --password-stdin', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { BoltDb } from '../../../../src/scanner/db/bbolt/index.ts';
+import { TrivyDb } from '../../../../src/scanner/db/trivy-db/index.ts';
 import { DbArchiveError } from '../../../../src/scanner/db/download/archive.ts';
 import { DbUpdateError } from '../../../../src/scanner/db/download/decision.ts';
 import {
@@ -153,6 +154,29 @@ describe('ensureDb', () => {
     const status = await ensureDb(options([`${registry.host}/trivy-db-oci11:2`], { force: true }));
     assert.equal(status.downloaded, true);
     assert.equal(lookupAdvisory(cacheDir).title, 'openssl: sample (v2)');
+  });
+
+  it('keeps readers of the replaced DB working: they read the old file, new readers the new one', async () => {
+    await ensureDb(options([`${registry.host}/trivy-db`]));
+    // No caches, so every lookup reads the file the reader opened.
+    const uncached = { pageCacheBytes: 0, advisoryCacheBytes: 0, vulnerabilityCacheBytes: 0 };
+    const old = TrivyDb.open(cacheDir, uncached);
+    try {
+      assert.equal(old.vulnerability(SAMPLE_VULN_ID)?.Title, 'openssl: sample (v1)');
+      const status = await ensureDb(options([`${registry.host}/trivy-db-oci11`], { force: true }));
+      assert.equal(status.downloaded, true);
+      const fresh = TrivyDb.open(cacheDir, uncached);
+      try {
+        assert.equal(fresh.vulnerability(SAMPLE_VULN_ID)?.Title, 'openssl: sample (v2)');
+      } finally {
+        fresh.close();
+      }
+      assert.equal(old.vulnerability(SAMPLE_VULN_ID)?.Title, 'openssl: sample (v1)');
+      assert.deepEqual(old.advisories('debian 12', 'openssl')[0]?.FixedVersion, SAMPLE_ADVISORY.FixedVersion);
+      assert.equal(old.metadata.Version, 2);
+    } finally {
+      old.close();
+    }
   });
 
   it('falls back to the next repository on 5xx', async () => {
