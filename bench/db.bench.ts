@@ -270,10 +270,12 @@ function phaseRss(withDetails: boolean): object {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Diagnostic only: caps V8's young generation (which V8 grows when many objects outlive a young collection) and
- * changes nothing else, to show how much of the default run's peak is young-generation space.
+ * The V8 flags `bin/trivy-ts` runs with (its `exec` line), so the memory target is measured the way the product runs.
+ * The launcher caps V8's young generation, which V8 otherwise grows when many objects outlive a young collection.
  */
-const YOUNG_GENERATION_CAP_FLAGS = ['--max-semi-space-size=16'];
+const LAUNCHER_FLAGS = [
+  ...readFileSync(join(import.meta.dirname, '..', 'bin', 'trivy-ts'), 'utf8').matchAll(/^exec .*$/gm),
+].flatMap((line) => [...line[0].matchAll(/ (--max-[a-z0-9-]+=[^\s"]+)/g)].map((flag) => flag[1] ?? ''));
 
 function runPhase<T>(phase: string, args: string[] = [], nodeFlags: string[] = []): T {
   const result = spawnSync(
@@ -413,7 +415,7 @@ function orchestrate(writeToDocs: boolean): void {
     maxRssMb: number;
   };
   const rss = runPhase<RssResult>('rss');
-  const rssYoungCapped = runPhase<RssResult>('rss', [], YOUNG_GENERATION_CAP_FLAGS);
+  const rssLauncher = runPhase<RssResult>('rss', [], LAUNCHER_FLAGS);
   const rssAdvisoriesOnly = runPhase<RssResult>('rss', ['advisories-only']);
   const scan = runPhase<{
     entries: number;
@@ -497,14 +499,14 @@ function orchestrate(writeToDocs: boolean): void {
       verdict: '-',
     },
     {
-      metric: 'Peak RSS during the whole-file query, default Node flags',
-      value: `${format(rss.maxRssMb)} MiB`,
+      metric: `Peak RSS during the whole-file query, as \`bin/trivy-ts\` runs (\`${LAUNCHER_FLAGS.join(' ')}\`)`,
+      value: `${format(rssLauncher.maxRssMb)} MiB (query took ${format(rssLauncher.seconds, 1)} s)`,
       target: '≤ 150 MiB',
-      verdict: pass(rss.maxRssMb <= 150),
+      verdict: pass(rssLauncher.maxRssMb <= 150),
     },
     {
-      metric: `Same with \`${YOUNG_GENERATION_CAP_FLAGS.join(' ')}\` (diagnostic: young generation capped)`,
-      value: `${format(rssYoungCapped.maxRssMb)} MiB (query took ${format(rssYoungCapped.seconds, 1)} s)`,
+      metric: 'Same with default Node flags (V8 grows the young generation to 2 × 32 MiB)',
+      value: `${format(rss.maxRssMb)} MiB`,
       target: '-',
       verdict: '-',
     },
@@ -563,11 +565,8 @@ ${table}
     Here the survivors are the workload's own live data: the ${format(big.packages)} kernel-sized packages (${format(big.advisories)}
     advisories, ${format(big.advisories / big.packages)} on average, ~180 bytes of frozen advisory objects each) stay alive while the
     details of each of their advisories are decoded, so they outlive young collections (30–35 MiB of survivors per
-    run in \`--trace-gc-nvp\` traces, enough for the step from 16 to 32 MiB). ${
-      rssYoungCapped.maxRssMb <= 150
-        ? 'The diagnostic run with only the young generation capped stays within the target, so the rest of the process fits.'
-        : 'Even with the young generation capped the run exceeds the target.'
-    }
+    run in \`--trace-gc-nvp\` traces, enough for the step from 16 to 32 MiB). \`bin/trivy-ts\` caps the young generation
+    (it pays off for image scans too, see the image section), which is why the target is measured with its flags.
   - Uncached lookups are dominated by JSON decoding of advisories (\`JSON.parse\` plus field checks), then the
     B+tree descent. Only the decoded-advisory cache gets repeated lookups past 200,000/s; it costs memory, not
     correctness (results are frozen and shared).

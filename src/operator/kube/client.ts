@@ -270,13 +270,21 @@ export class KubeClient {
     if (response.statusCode !== 200) {
       throw await this.#errorFrom(response, 'GET', url);
     }
-    let buffered = '';
+    // One event per line. A large object arrives in many chunks: they are kept apart until its line ends (searching
+    // a growing concatenation would copy it again at every chunk), and decoded as a stream, so a character split
+    // between two chunks stays whole.
+    const decoder = new TextDecoder();
+    const pending: string[] = [];
     for await (const chunk of response.body) {
-      buffered += (chunk as Buffer).toString('utf8');
-      let newline = buffered.indexOf('\n');
+      const text = decoder.decode(chunk as Buffer, { stream: true });
+      let start = 0;
+      let newline = text.indexOf('\n');
       while (newline >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
+        pending.push(text.slice(start, newline));
+        const line = (pending.length === 1 ? pending[0]! : pending.join('')).trim();
+        pending.length = 0;
+        start = newline + 1;
+        newline = text.indexOf('\n', start);
         if (line !== '') {
           const event = JSON.parse(line) as WatchEvent<T>;
           if (event.type === 'ERROR') {
@@ -290,8 +298,8 @@ export class KubeClient {
           if (event.type !== 'BOOKMARK') event.object = withTypeMeta(event.object, type);
           onEvent(event);
         }
-        newline = buffered.indexOf('\n');
       }
+      if (start < text.length) pending.push(text.slice(start));
     }
   }
 

@@ -12,28 +12,81 @@ const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
  * A deterministic JSON text of a value: object keys sorted at every depth, `undefined` and functions dropped as
  * `JSON.stringify` drops them, `toJSON` honoured (client-node models hold `Date`s). Two objects that differ only in
  * key order serialise identically.
+ *
+ * The text is the one `JSON.stringify` gives for a copy of the value with its keys inserted in sorted order (integer
+ * keys then come first, in numeric order, as they do in any object), written in one pass without that copy: every
+ * report write hashes its whole content, and the copy and its sorts were most of what the operator allocated.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? 'null';
+  return write(value) ?? 'null';
 }
 
-function sortKeys(value: unknown): unknown {
+/** The canonical text of `value`; undefined where `JSON.stringify` would leave it out. */
+function write(value: unknown): string | undefined {
   if (
     value !== null &&
     typeof value === 'object' &&
     typeof (value as { toJSON?: unknown }).toJSON === 'function'
   ) {
-    return sortKeys((value as { toJSON: () => unknown }).toJSON());
+    return write((value as { toJSON: () => unknown }).toJSON());
   }
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
-  if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item === undefined || typeof item === 'function') continue;
-    sorted[key] = sortKeys(item);
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt');
+    case 'object':
+      break;
+    default:
+      return undefined; // undefined, functions, symbols
   }
-  return sorted;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out += ',';
+      out += write(value[index]) ?? 'null';
+    }
+    return `${out}]`;
+  }
+  const keys = sortedKeys(value);
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = write((value as Record<string, unknown>)[key]);
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${item}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+const isArrayIndex = (key: string) => ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+
+/**
+ * Own enumerable keys in the order an object built by inserting them sorted would list them: array-index keys
+ * ascending (Object.keys lists them first, already in that order), then the rest by UTF-16 code units. Sorted in
+ * place: objects have few keys, and usually arrive sorted or nearly so.
+ */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  let start = 0;
+  while (start < keys.length && isArrayIndex(keys[start]!)) start++;
+  for (let i = start + 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= start && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes of a string. */

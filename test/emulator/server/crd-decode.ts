@@ -319,7 +319,7 @@ function pruneLenient(value: Record<string, Json>, type: Struct): void {
 /** Type errors and unknown fields of a CRD, read without changing it. */
 export function inspectCrd(crd: Json): CrdDecoding {
   const w: Walk = { result: { unknown: [] }, prune: false };
-  walkStruct(w, structuredClone(crd), CRD, [], '', true);
+  walkStruct(w, crd, CRD, [], '', true);
   return w.result;
 }
 

@@ -7,7 +7,11 @@ import { describe, it } from 'node:test';
 import type { KubeObject, ResourceRef } from '../api.ts';
 import { MemoryClusterStore } from './store.ts';
 
-const CRD: ResourceRef = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
+const CRD: ResourceRef = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+};
 
 type Json = Record<string, unknown>;
 type Failure = {
@@ -25,7 +29,9 @@ function crd(schema: Json, extra: { spec?: Json; version?: Json; metadata?: Json
       group: 'example.com',
       scope: 'Namespaced',
       names: { plural: 'foos', kind: 'Foo' },
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema }, ...extra.version }],
+      versions: [
+        { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema }, ...extra.version },
+      ],
       ...extra.spec,
     },
   };
@@ -81,6 +87,7 @@ describe('CRD names, group, scope and versions', () => {
     const object = crd(root({ type: 'object' }), { spec: { scope: 'Global', names: { plural: 'foos' } } });
     assert.deepEqual(causes(object), [
       'spec.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"',
+      'spec.names.singular: Required value',
       'spec.names.kind: Required value',
       'spec.names.listKind: Required value',
     ]);
@@ -116,7 +123,9 @@ describe('CRD names, group, scope and versions', () => {
   it('checks printer columns and scale paths where the internal form keeps them', () => {
     const object = crd(root({ type: 'object' }), {
       version: {
-        subresources: { scale: { specReplicasPath: '.status.replicas', statusReplicasPath: '', labelSelectorPath: 'x' } },
+        subresources: {
+          scale: { specReplicasPath: '.status.replicas', statusReplicasPath: '', labelSelectorPath: 'x' },
+        },
         additionalPrinterColumns: [
           { name: '', type: 'bool', jsonPath: '.spec.x' },
           { name: 'Id', type: 'string', format: 'uuid', jsonPath: 'spec.id' },
@@ -175,7 +184,9 @@ describe('CRD names, group, scope and versions', () => {
       'metadata.annotations[api-approved.kubernetes.io]: Invalid value: "yes": protected groups must have approval annotation "api-approved.kubernetes.io" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111',
     ]);
     accepted(protectedCrd({ 'api-approved.kubernetes.io': 'unapproved, testing only' }));
-    accepted(protectedCrd({ 'api-approved.kubernetes.io': 'https://github.com/kubernetes/enhancements/pull/1111' }));
+    accepted(
+      protectedCrd({ 'api-approved.kubernetes.io': 'https://github.com/kubernetes/enhancements/pull/1111' }),
+    );
   });
 
   it('stores the v1 defaults, and refreshes storedVersions and acceptedNames on update', () => {
@@ -208,9 +219,15 @@ describe('CRD names, group, scope and versions', () => {
     assert.equal(status.code, 422);
     assert.deepEqual(
       (status.details?.causes ?? []).map((c) => `${String(c.field)}: ${String(c.message)}`),
-      ['spec.scope: Invalid value: "Cluster": field is immutable', 'spec.names.kind: Invalid value: "Bar": field is immutable'],
+      [
+        'spec.scope: Invalid value: "Cluster": field is immutable',
+        'spec.names.kind: Invalid value: "Bar": field is immutable',
+      ],
     );
-    assert.equal((store.get(CRD, undefined, 'foos.example.com')!.spec as { scope: string }).scope, 'Namespaced');
+    assert.equal(
+      (store.get(CRD, undefined, 'foos.example.com')!.spec as { scope: string }).scope,
+      'Namespaced',
+    );
   });
 });
 
@@ -240,11 +257,14 @@ describe('CRD schema: OpenAPI rules', () => {
   });
 
   it('shows why a schema is not structural only when nothing else is wrong', () => {
-    assert.deepEqual(causes(crd({ $schema: 'http://json-schema.org/draft-04/schema#', ...root({ type: 'object' }) })), [
-      `${V}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`,
-    ]);
+    assert.deepEqual(
+      causes(crd({ $schema: 'http://json-schema.org/draft-04/schema#', ...root({ type: 'object' }) })),
+      [`${V}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`],
+    );
     // x-kubernetes-preserve-unknown-fields: false stops the structural checks: the untyped node goes unreported.
-    const object = crd(root({ properties: { a: { type: 'string', 'x-kubernetes-preserve-unknown-fields': false } } }));
+    const object = crd(
+      root({ properties: { a: { type: 'string', 'x-kubernetes-preserve-unknown-fields': false } } }),
+    );
     assert.deepEqual(causes(object), [
       `${V}.properties[spec].properties[a].x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined`,
     ]);
@@ -254,7 +274,10 @@ describe('CRD schema: OpenAPI rules', () => {
     assert.deepEqual(causes(crd({ ...root({ type: 'object' }), nullable: true })), [
       `${V}.nullable: Forbidden: nullable cannot be true at the root`,
     ]);
-    const withStatus = crd({ ...root({ type: 'object' }), minProperties: 1 }, { version: { subresources: { status: {} } } });
+    const withStatus = crd(
+      { ...root({ type: 'object' }), minProperties: 1 },
+      { version: { subresources: { status: {} } } },
+    );
     const found = causes(withStatus);
     assert.equal(found.length, 1);
     assert.match(
@@ -268,7 +291,11 @@ describe('CRD schema: OpenAPI rules', () => {
       root({
         type: 'object',
         properties: {
-          a: { type: 'array', 'x-kubernetes-list-type': 'map', items: { type: 'object', properties: { k: { type: 'string' } } } },
+          a: {
+            type: 'array',
+            'x-kubernetes-list-type': 'map',
+            items: { type: 'object', properties: { k: { type: 'string' } } },
+          },
           b: {
             type: 'array',
             'x-kubernetes-list-type': 'map',
@@ -333,7 +360,10 @@ describe('CRD schema: structural rules', () => {
   });
 
   it('requires what the root restricts in anyOf to be declared', () => {
-    const object = crd({ ...root({ type: 'object' }), anyOf: [{ required: ['spec'] }, { properties: { extra: { minLength: 1 } } }] });
+    const object = crd({
+      ...root({ type: 'object' }),
+      anyOf: [{ required: ['spec'] }, { properties: { extra: { minLength: 1 } } }],
+    });
     assert.deepEqual(causes(object), [
       `${V}.properties[extra]: Required value: because it is defined in ${V}.anyOf[1].properties[extra]`,
     ]);
@@ -364,7 +394,12 @@ describe('CRD schema: structural rules', () => {
   });
 
   it('checks patterns with Go regular expressions (RE2)', () => {
-    const object = crd(root({ type: 'object', properties: { a: { type: 'string', pattern: '^(?!x)' }, b: { type: 'string', pattern: '(?P<n>x)' } } }));
+    const object = crd(
+      root({
+        type: 'object',
+        properties: { a: { type: 'string', pattern: '^(?!x)' }, b: { type: 'string', pattern: '(?P<n>x)' } },
+      }),
+    );
     assert.deepEqual(causes(object), [
       `${V}.properties[spec].properties[a].pattern: Invalid value: "^(?!x)": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?!\``,
     ]);
@@ -381,7 +416,16 @@ describe('CRD schema: defaults', () => {
           mode: { type: 'string', enum: ['a', 'b'], default: 'c' },
           name: { type: 'string', default: 5 },
           nested: { type: 'object', properties: { a: { type: 'string' } }, default: { a: 'x', b: 1 } },
-          list: { type: 'array', items: { type: 'object', required: ['k'], properties: { k: { type: 'string' } } }, default: [{}] },
+          holder: {
+            type: 'object',
+            properties: {
+              list: {
+                type: 'array',
+                items: { type: 'object', required: ['k'], properties: { k: { type: 'string' } } },
+              },
+            },
+            default: { list: [{}] },
+          },
         },
       }),
     );
@@ -391,14 +435,17 @@ describe('CRD schema: defaults', () => {
       `${at}[mode].default: Unsupported value: "c": supported values: "a", "b"`,
       `${at}[name].default: Invalid value: "integer":  in body must be of type string: "integer"`,
       `${at}[nested].default: Invalid value: map[string]interface {}{"a":"x", "b":1}: must not have unknown fields`,
-      `${at}[list].default[0].k: Required value`,
+      `${at}[holder].default.list[0].k: Required value`,
     ]);
   });
 
   it('forbids defaults in the root metadata and with preserveUnknownFields', () => {
     const object = crd({
       type: 'object',
-      properties: { metadata: { type: 'object', default: { name: 'x' } }, spec: { type: 'object', default: {} } },
+      properties: {
+        metadata: { type: 'object', default: { name: 'x' } },
+        spec: { type: 'object', default: {} },
+      },
     });
     assert.deepEqual(causes(object), [
       `${V}.properties[metadata].default: Forbidden: must not be set in top-level metadata`,
@@ -433,7 +480,10 @@ describe('CRD decoding', () => {
       decoding(crd(root({ type: 'object' }), { version: { served: 'yes' } })),
       `${prefix}json: cannot unmarshal string into Go struct field CustomResourceDefinitionVersion.spec.versions.served of type bool`,
     );
-    assert.equal(decoding(crd(root({ type: 'object', additionalProperties: 'yes' }))), `${prefix}boolean or JSON schema expected`);
+    assert.equal(
+      decoding(crd(root({ type: 'object', additionalProperties: 'yes' }))),
+      `${prefix}boolean or JSON schema expected`,
+    );
   });
 
   it('reports unknown fields for strict validation, except below items and additionalProperties, and stores none', () => {
@@ -451,7 +501,9 @@ describe('CRD decoding', () => {
       'spec.extra',
     ]);
     const stored = store.create(CRD, object);
-    const spec = stored.spec as Json & { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: Json } } } }> };
+    const spec = stored.spec as Json & {
+      versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: Json } } } }>;
+    };
     assert.equal(spec.extra, undefined);
     assert.deepEqual(spec.versions[0]!.schema.openAPIV3Schema.properties.spec, {
       type: 'object',

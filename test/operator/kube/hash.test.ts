@@ -21,6 +21,71 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('writes what JSON.stringify writes for a copy with sorted keys (property)', () => {
+    // The definition it replaced: names, labels and content hashes already in clusters depend on the same text.
+    const sortedCopy = (value: unknown): unknown => {
+      if (
+        value !== null &&
+        typeof value === 'object' &&
+        typeof (value as { toJSON?: unknown }).toJSON === 'function'
+      )
+        return sortedCopy((value as { toJSON: () => unknown }).toJSON());
+      if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortedCopy(item)));
+      if (value === null || typeof value !== 'object') return value;
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(value).sort()) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item !== undefined && typeof item !== 'function') sorted[key] = sortedCopy(item);
+      }
+      return sorted;
+    };
+    const reference = (value: unknown) => JSON.stringify(sortedCopy(value)) ?? 'null';
+    const key = fc
+      .oneof(
+        fc.string(),
+        fc.constantFrom(
+          '0',
+          '1',
+          '9',
+          '10',
+          '01',
+          '-1',
+          '1.5',
+          '4294967294',
+          '4294967295',
+          'a',
+          'B',
+          'é',
+          '\u{1F600}',
+        ),
+      )
+      .filter((name) => name !== '__proto__');
+    const leaf = fc.oneof(
+      fc.jsonValue(),
+      fc.constant(undefined),
+      fc.constant(() => 1),
+      fc.double(),
+      fc.date({ noInvalidDate: true }),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+      array: fc.array(tie('tree'), { maxLength: 5 }),
+      object: fc.dictionary(key, tie('tree'), { maxKeys: 6 }),
+    }));
+    fc.assert(
+      fc.property(tree, (value) => assert.equal(canonicalJson(value), reference(value))),
+      { numRuns: 500 },
+    );
+    for (const value of [
+      undefined,
+      () => 1,
+      { toJSON: () => ({ b: 1, a: [undefined] }) },
+      [1, , 3],
+      { 10: 1, 9: 2, b: 3, a: 4 },
+    ])
+      assert.equal(canonicalJson(value), reference(value));
+  });
+
   it('is independent of key insertion order (property)', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
