@@ -41,12 +41,13 @@ const LARGE: LargeLayerShape[] = [
  * Kept with the benchmark so the section it writes always carries them.
  */
 const analysisNotes = [
-  'Where the time goes. Start-up: `src/cli/main.ts` imports every command before parsing arguments, so `trivy-ts image` ' +
-    'first loads the modules of `operator` (the Kubernetes client alone is ~870 modules), `config`, `fs`, `sbom` and ' +
-    'the rest; Node spends that time resolving and linking modules (the compile cache that `bin/trivy-ts` turns on ' +
-    'already skips type stripping and compilation). It is most of the gap in (b), nearly all of (c) and of the RSS in ' +
-    '(d) and (e); loading only the invoked command (the "image command alone" rows) removes it. Not changed here: ' +
-    'src/cli is being reworked by others.',
+  'Where the time goes. Start-up: before parsing arguments `src/cli/main.ts` imports every command module, and each ' +
+    'command module imports what its action needs (the operator commands defer theirs; config, fs and sbom do not); ' +
+    'the table gives the module counts. Node spends start-up resolving and linking modules (the compile cache that ' +
+    '`bin/trivy-ts` turns on already skips type stripping and compilation): it is most of the gap in (b) and nearly all ' +
+    'of (c). Even the image command alone loads ~840 modules (registry client, zod schemas, every analyzer, every report ' +
+    'format), which keeps (c) above 0.3 s; deferring what a given scan does not use, as the operator commands do, is ' +
+    'the remaining lever. Not changed here: src/cli is being reworked by others.',
   'Memory and GC: layer bytes pass through short-lived Buffers whose memory returns only when their young-generation ' +
     "wrappers are collected. With V8's default young generation (3 × 16 MiB) hundreds of MiB pile up until " +
     'external-memory pressure forces a full GC (33 full GCs for the 0.5 GiB layer when profiled); `bin/trivy-ts` runs ' +
@@ -56,11 +57,13 @@ const analysisNotes = [
     'verification of every blob byte, tar parsing (tar-stream), the analyzers and the secret scan (a keyword DFA at ' +
     '~150 MB/s, then the regexes of rules whose keywords occur: in random base64 text nearly all of them do). On the ' +
     'Debian image the pipeline alone (the in-process diagnostic row) runs close to the floor.',
+  'Detection (f) spends its time decoding and filling the 4,656 findings (advisory and vulnerability JSON, severity ' +
+    'selection, fingerprints); its CPU time is shown next to the wall time, which this shared machine inflates. The ' +
+    'DB engine and the detector are other work in progress.',
   'Fixed while measuring: the secret scanner compiled its skip globs for every file (~0.5 s in a profile of the ' +
-    'Debian scan); files ' +
-    'only the secret scanner wants were copied whole before its binary test (now: the first chunk decides, large ' +
-    'ones stream); every version scheme allocated two 20,000-entry LRU caches at import; the CycloneDX root import ' +
-    "loaded the library's JSON-schema validator (~120 modules) into every scan.",
+    'Debian scan); files only the secret scanner wants were copied whole before its binary test (now: the first ' +
+    'chunk decides, large ones stream); every version scheme allocated two 20,000-entry LRU caches at import; the ' +
+    "CycloneDX root import loaded the library's JSON-schema validator (~120 modules) into every scan.",
 ];
 
 const { values: flags } = parseArgs({
@@ -374,7 +377,7 @@ async function writeDocs(tableText: string): Promise<void> {
     "against Debian's docker-registry on 127.0.0.1; the floor is",
     '`curl -s <registry>/v2/<repo>/blobs/<layer digest> | gzip -dc | tar -t > /dev/null`, run alternately with the',
     `first scans (best of ${RUNS} each; every first scan starts with an emptied layer cache). Peak RSS is GNU time's`,
-    'maximum resident set of the scan process.',
+    'maximum resident set of the scan process ((e): VmHWM from /proc, VmRSS sampled every 100 ms).',
     '',
     `Run of ${new Date().toISOString().slice(0, 10)} on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} vCPU, ` +
       `${(totalmem() / GIB).toFixed(1)} GiB RAM, Node ${process.version}. Load average ${load(loadAtStart)} at start, ` +

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../util/logger.ts';
 import { isAlreadyExists, isConflict, isNotFound, type KubeClient } from '../kube/client.ts';
-import { canonicalJson } from '../kube/hash.ts';
 import { TRUNCATED_ANNOTATION } from './budget.ts';
 import { REPORT_TTL_ANNOTATION, RESOURCE_NAME_ANNOTATION } from './labels.ts';
 import type { ReportCache } from './report-cache.ts';
@@ -24,14 +23,19 @@ const ownedAnnotations = [
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 
-/** Everything that makes two reports different, except the time they were computed. */
+/**
+ * Everything that makes two reports different, except the time they were computed. Plain JSON, not a canonical
+ * form: both sides of the comparison are built by the same code, so keys come in the same order, and sorting every
+ * object of every report on every reconcile was most of what the operator allocated. (A new version of the operator
+ * rewrites every report once anyway: the scanner version is part of them.)
+ */
 export function contentHash(report: AnyReport): string {
   const body = (report as { report?: Record<string, unknown> }).report;
   const { updateTimestamp: _time, ...rest } = body ?? {};
   const { [CONTENT_HASH_ANNOTATION]: _hash, ...annotations } = report.metadata.annotations ?? {};
   return createHash('sha256')
     .update(
-      canonicalJson({
+      JSON.stringify({
         labels: report.metadata.labels ?? {},
         annotations,
         owners: report.metadata.ownerReferences ?? [],
