@@ -21,8 +21,12 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { type BoltBucket, BoltDb } from '../src/scanner/db/bbolt/index.ts';
+import { type BoltBucket, BoltDb, DEFAULT_PAGE_CACHE_BYTES } from '../src/scanner/db/bbolt/index.ts';
 import { decodeVulnerability, TrivyDb } from '../src/scanner/db/trivy-db/index.ts';
+import {
+  DEFAULT_ADVISORY_CACHE_BYTES,
+  DEFAULT_VULNERABILITY_CACHE_BYTES,
+} from '../src/scanner/db/trivy-db/trivy-db.ts';
 import { DEFAULT_SYNTHETIC_SHAPE, writeSyntheticTrivyDb } from '../test/support/trivy-db-fixture.ts';
 
 const REPO = join(import.meta.dirname, '..');
@@ -549,7 +553,7 @@ ${table}
   cache and looks up each package once.
 - ${cacheNote}
 - The whole-file query looks up every package of every bucket and \`vulnerability()\` for every advisory found, through
-  the default caches (8 MiB page cache, 16 MiB of decoded advisory lists, 4 MiB of decoded vulnerabilities). Their
+  the default caches (${DEFAULT_PAGE_CACHE_BYTES / 2 ** 20} MiB page cache, ${DEFAULT_ADVISORY_CACHE_BYTES / 2 ** 20} MiB of decoded advisory lists, ${DEFAULT_VULNERABILITY_CACHE_BYTES / 2 ** 20} MiB of decoded vulnerabilities). Their
   admission filter kept ${format(rss.advisoryListsCached)} advisory lists and ${format(rss.vulnerabilitiesCached)} vulnerabilities: a pass over the
   whole file asks for almost everything once, so it neither fills nor churns them.
 - Where the time and memory go:

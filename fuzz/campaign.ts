@@ -8,7 +8,8 @@
  *   --chunk N         inputs per unit of work; each unit has its own fast-check seed (default 20,000)
  *   --seed N          base seed (default: from the clock); unit seeds derive from it, so a run is reproducible
  *   --synthetic-seeds do not build seed databases with rpm / Berkeley DB tools
- *   --record          write the results into docs/benchmarks.md (section "Fuzzing")
+ *   --record          write the results into docs/benchmarks.md (section "Fuzzing"); targets not run keep theirs
+ *   --rerender-docs   rewrite that section from the recorded results, running nothing
  *   --replay FILE     check one saved input against --target and print the verdict
  *
  * Failing inputs (shrunk by fast-check; hangs and heap exhaustion as they were) are saved under `.cache/fuzz/failures/`
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { fuzzTargets } from './targets.ts';
 import { checkTimed, type Unit, type UnitResult, type WorkerSetup } from './worker.ts';
-import { recordInDocs, type TargetSummary } from './record.ts';
+import { recordInDocs, rerenderDocs, type TargetSummary } from './record.ts';
 
 /** Targets whose inputs cost milliseconds each (streams, archives, databases) rather than a fraction of one. */
 const heavyTargets = new Set(['layer-walker', 'jar', 'tar-index', 'rpm sqlite', 'rpm header']);
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     replay: { type: 'string' },
     list: { type: 'boolean', default: false },
     'hang-seconds': { type: 'string', default: '60' },
+    'rerender-docs': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -70,7 +72,9 @@ try {
   if (unknown.length > 0) throw new Error(`unknown target(s): ${unknown.join(', ')}; --list shows them`);
   const targets = all.filter((t) => (wanted ? wanted.includes(t.name) : !values['issue-only'] || t.issue));
 
-  if (values.list) {
+  if (values['rerender-docs']) {
+    await rerenderDocs(all.map((t) => t.name));
+  } else if (values.list) {
     for (const t of all) console.log(`${t.issue ? '*' : ' '} ${t.name}`);
   } else if (values.replay !== undefined) {
     const [target] = targets;

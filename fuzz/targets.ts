@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { constants, gunzipSync, gzipSync, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import fc from 'fast-check';
 import tar from 'tar-stream';
+import { unzipSync } from 'fflate';
 import { analyzers } from '../src/scanner/analyzers/registry.ts';
 import { cargoLockAnalyzer } from '../src/scanner/analyzers/lang/cargo-lock.ts';
 import { composerVendorAnalyzer } from '../src/scanner/analyzers/lang/composer-vendor.ts';
@@ -13,6 +14,9 @@ import { jarAnalyzer } from '../src/scanner/analyzers/lang/jar.ts';
 import { nodePackageAnalyzer } from '../src/scanner/analyzers/lang/node-pkg.ts';
 import { pythonPackageAnalyzer } from '../src/scanner/analyzers/lang/python-pkg.ts';
 import { rustBinaryAnalyzer } from '../src/scanner/analyzers/lang/rustbinary.ts';
+import { nugetConfigAnalyzer } from '../src/scanner/analyzers/lockfile/nuget-config.ts';
+import { packagesPropsAnalyzer } from '../src/scanner/analyzers/lockfile/packages-props.ts';
+import { pomAnalyzer } from '../src/scanner/analyzers/lockfile/pom.ts';
 import { apkAnalyzer } from '../src/scanner/analyzers/pkg/apk/installed.ts';
 import { dpkgAnalyzer } from '../src/scanner/analyzers/pkg/dpkg/analyzer.ts';
 import { RpmHeaderError } from '../src/scanner/analyzers/pkg/rpm/header.ts';
@@ -85,6 +89,8 @@ interface AnalyzerTargetSpec {
   /** Only check `within` when the input has no escapes the parser decodes (JSON `\u0041`). */
   withinUnlessEscaped?: boolean;
   extra?: (result: AnalysisResult | undefined, input: Buffer) => Problem;
+  /** Bytes the parser works through when the input is compressed; the output bound scales with them. */
+  workBytes?: (input: Buffer) => number;
 }
 
 function analyzerTarget(spec: AnalyzerTargetSpec): FuzzTarget {
@@ -107,7 +113,7 @@ function analyzerTarget(spec: AnalyzerTargetSpec): FuzzTarget {
       const checkText = spec.within && !(spec.withinUnlessEscaped && content.includes('\\'));
       return verdict(
         millis,
-        checkOutputSize(spec.name, result, content.length),
+        checkOutputSize(spec.name, result, spec.workBytes?.(content) ?? content.length),
         checkText ? checkWithinInput(spec.name, packages, content, spec.within ?? []) : undefined,
         ...packages.map((pkg) =>
           pkg.FilePath === undefined || pkg.FilePath.startsWith(spec.path)
@@ -126,6 +132,26 @@ function verdict(millis: number, ...problems: Problem[]): Verdict {
 }
 
 const text = (s: string): Buffer => Buffer.from(s);
+
+/**
+ * The archive plus what its entries declare they inflate to, nested archives included (as deep as the analyzer
+ * goes). Declared sizes bound the inflated ones: fflate never inflates an entry past its declared size.
+ */
+function declaredJarBytes(archive: Uint8Array, depth = 0): number {
+  let total = archive.length;
+  try {
+    const nested = unzipSync(archive, {
+      filter: (file) => {
+        total += file.originalSize;
+        return depth < 8 && /\.(jar|war|ear|par)$/i.test(file.name) && file.originalSize < 64 * 1024 * 1024;
+      },
+    });
+    for (const inner of Object.values(nested)) total += declaredJarBytes(inner, depth + 1);
+  } catch {
+    // unreadable: the analyzer reads no more than the archive itself
+  }
+  return total;
+}
 
 export async function fuzzTargets(options: TargetOptions): Promise<FuzzTarget[]> {
   const rpm = await rpmSeeds(options.realSeeds);
@@ -206,13 +232,18 @@ export async function fuzzTargets(options: TargetOptions): Promise<FuzzTarget[]>
       within: ['Name', 'Version'],
       withinUnlessEscaped: true,
     }),
-    analyzerTarget({
-      name: 'jar',
-      issue: true,
-      analyzer: jarAnalyzer,
-      path: 'app/lib/app-1.0.0.jar',
-      inputs: jarInputs(jarSeeds()),
-    }),
+    {
+      ...analyzerTarget({
+        name: 'jar',
+        issue: true,
+        analyzer: jarAnalyzer,
+        path: 'app/lib/app-1.0.0.jar',
+        inputs: jarInputs(jarSeeds()),
+        // A jar's entries are deflated: its result is bounded by what they inflate to, not by the archive.
+        workBytes: declaredJarBytes,
+      }),
+      workBytes: declaredJarBytes,
+    },
     analyzerTarget({
       name: 'go buildinfo',
       issue: true,
@@ -267,6 +298,37 @@ function languageTextTargets(): FuzzTarget[] {
           ' "rand 0.8.5 (registry+https://github.com/rust-lang/crates.io-index)",\n]\n\n[[package]]\n' +
           'name = "serde"\nversion = "1.0.190"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n' +
           'checksum = "abc"\n\n[[package]]\nname = "rand"\nversion = "0.8.5"\n',
+      ),
+    ]),
+    // The XML manifests of fs scans: the parser's safety settings and the POM property resolver meet them.
+    target('pom.xml', pomAnalyzer, 'app/pom.xml', [
+      text(
+        '<?xml version="1.0"?><project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>' +
+          '<parent><groupId>g</groupId><artifactId>p</artifactId><version>1</version><relativePath/></parent>' +
+          '<artifactId>app</artifactId><version>${revision}</version><properties><revision>1.0</revision>' +
+          '<log4j.version>2.14.1</log4j.version><a>${b}${b}</a><b>${a}</b></properties><modules><module>m</module>' +
+          '</modules><dependencyManagement><dependencies><dependency><groupId>org.apache.logging.log4j</groupId>' +
+          '<artifactId>log4j-core</artifactId><version>${log4j.version}</version></dependency><dependency>' +
+          '<groupId>b</groupId><artifactId>bom</artifactId><version>2</version><type>pom</type><scope>import</scope>' +
+          '</dependency></dependencies></dependencyManagement><dependencies><dependency><groupId>' +
+          'org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId></dependency><dependency><groupId>' +
+          'junit</groupId><artifactId>junit</artifactId><version>[4.12]</version><scope>test</scope></dependency>' +
+          '<dependency><groupId>x</groupId><artifactId>y</artifactId><version>${a}</version></dependency>' +
+          '</dependencies></project>',
+      ),
+    ]),
+    target('packages.config', nugetConfigAnalyzer, 'app/packages.config', [
+      text(
+        '\uFEFF<?xml version="1.0" encoding="utf-8"?>\n<packages>\n  <package id="Newtonsoft.Json" version="12.0.1" ' +
+          'targetFramework="net472" />\n  <package id="StyleCop.Analyzers" version="1.1.118" ' +
+          'developmentDependency="true" />\n</packages>\n',
+      ),
+    ]),
+    target('Directory.Packages.props', packagesPropsAnalyzer, 'Directory.Packages.props', [
+      text(
+        '<Project><PropertyGroup><V>1</V></PropertyGroup><ItemGroup><PackageVersion Include="System.Text.Json" ' +
+          'Version="8.0.3" /><PackageVersion Include="A" Version="$(V)" /><PackageReference Update="B">' +
+          '<Version>2.0</Version></PackageReference></ItemGroup></Project>',
       ),
     ]),
     target('gemspec', gemspecAnalyzer, 'usr/lib/ruby/gems/3.1.0/specifications/rack-3.0.8.gemspec', [

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
-import { DEFAULT_DB_REPOSITORIES, ensureDb } from '../scanner/db/download/index.ts';
+import { DEFAULT_DB_REPOSITORIES } from '../scanner/db/download/repositories.ts';
 import { UserFacingError } from '../util/errors.ts';
-import { createProgressReporter } from '../util/progress.ts';
 import { globalOptions, loggerFor } from './global-options.ts';
 
 interface DbUpdateOptions {
@@ -54,13 +53,18 @@ export function dbUpdateCommand(): Command {
     )
     .action(async (options: DbUpdateOptions & { dbRepository: string[] | undefined }, command: Command) => {
       const globals = globalOptions(command);
-      const logger = loggerFor(globals);
+      const logger = await loggerFor(globals);
       const password = options.passwordStdin ? await readStdinPassword() : options.password;
       if ((options.username === undefined) !== (password === undefined)) {
         throw new UserFacingError('--username and --password go together', {
           hint: 'pass both (the password may come from TRIVY_TS_PASSWORD or --password-stdin), or neither',
         });
       }
+      // The downloader is loaded only when the command runs.
+      const [{ ensureDb }, { createProgressReporter }] = await Promise.all([
+        import('../scanner/db/download/ensure-db.ts'),
+        import('../util/progress.ts'),
+      ]);
       const status = await ensureDb({
         cacheDir: globals.cacheDir,
         ...(options.dbRepository ? { repositories: options.dbRepository } : {}),

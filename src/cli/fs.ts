@@ -1,21 +1,8 @@
 import { Command, Option } from 'commander';
-import { filesystemAnalyzers, filesystemLanguageAnalyzers } from '../scanner/analyzers/registry.ts';
-import { detectVulnerabilities } from '../scanner/detect/detector.ts';
-import { analyzeDirectory } from '../scanner/scan/analyze-directory.ts';
-import { buildArtifactReport } from '../scanner/scan/artifact-report.ts';
-import { globalOptions, loggerFor } from './global-options.ts';
-import {
-  addReportOptions,
-  analyzersFor,
-  finishReport,
-  loadSecretScanner,
-  openVulnerabilityDb,
-  parseScanSettings,
-  scannerNames,
-  type ReportOptionValues,
-} from './scan-options.ts';
+import { globalOptions } from './global-options.ts';
+import { addReportOptions, scannerNames, type ReportOptionValues } from './scan-options.ts';
 
-interface FsOptions extends ReportOptionValues {
+export interface FsOptions extends ReportOptionValues {
   secretConfig: string;
   includeDevDeps: boolean;
 }
@@ -54,37 +41,8 @@ export function fsCommand(): Command {
         '  trivy-ts fs --format cyclonedx --output sbom.cdx.json .\n',
     )
     .action(async (path: string, options: FsOptions, command: Command) => {
-      const globals = globalOptions(command);
-      const logger = loggerFor(globals);
-      const settings = await parseScanSettings(options, command, scannerNames);
-      const db = await openVulnerabilityDb(settings, options, globals, logger);
-      try {
-        const secrets = settings.scanners.includes('secret')
-          ? await loadSecretScanner(options.secretConfig, logger)
-          : undefined;
-        const analysis = await analyzeDirectory(path, {
-          analyzers: analyzersFor(settings.pkgTypes, filesystemLanguageAnalyzers, filesystemAnalyzers),
-          ...(secrets ? { secrets: secrets.scanner } : {}),
-          includeDevDependencies: options.includeDevDeps,
-          logger,
-        });
-        const inventory = {
-          ...analysis.inventory,
-          Packages: settings.pkgTypes.includes('os') ? analysis.inventory.Packages : [],
-          Applications: settings.pkgTypes.includes('library') ? analysis.inventory.Applications : [],
-        };
-        const detection = detectVulnerabilities(db, inventory, { artifactName: path, logger });
-        const report = buildArtifactReport({
-          artifactName: path,
-          artifactType: 'filesystem',
-          ...(detection.os ? { os: detection.os } : {}),
-          packageResults: detection.results,
-          listAllPackages: settings.listAllPackages,
-          ...(secrets ? { secrets: analysis.secrets } : {}),
-        });
-        process.exitCode = await finishReport(report, settings);
-      } finally {
-        db?.close();
-      }
+      // The scanner is loaded only when a scan runs: `--help` and the other commands start without it.
+      const { scanFilesystem } = await import('./fs-scan.ts');
+      process.exitCode = await scanFilesystem(path, options, command, globalOptions(command));
     });
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { defaultCacheDir } from '../config/paths.ts';
-import { createLogger, type Logger, type LogLevel } from '../util/logger.ts';
+import type { Logger, LogLevel } from '../util/logger.ts';
 
 /** Options every command accepts (as in `trivy`: they may appear before or after the subcommand). */
 export interface GlobalOptions {
@@ -27,7 +27,9 @@ export function globalOptions(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
-export function loggerFor(options: GlobalOptions): Logger {
+/** The logger for a command's options; loaded when a command runs, so that `--help` and `--version` skip pino. */
+export async function loggerFor(options: GlobalOptions): Promise<Logger> {
+  const { createLogger } = await import('../util/logger.ts');
   const level: LogLevel = options.quiet ? 'error' : options.debug ? 'debug' : 'info';
   return createLogger(level);
 }

@@ -57,7 +57,7 @@ export function k8sCommand(): Command {
       ].join('\n'),
     )
     .action(async (options: K8sOptions, command: Command) => {
-      const logger = loggerFor(globalOptions(command));
+      const logger = await loggerFor(globalOptions(command));
       // The Kubernetes client is loaded only when the command runs: other commands start without it.
       const { auditLiveCluster } = await import('./k8s/run.ts');
       process.exitCode = await auditLiveCluster(options, logger);

@@ -47,7 +47,7 @@ export function operatorCommand(): Command {
         import('../operator/operator.ts'),
       ]);
       const globals = globalOptions(command);
-      const logger = loggerFor(globals);
+      const logger = await loggerFor(globals);
       const env: Record<string, string | undefined> = {
         ...process.env,
         ...(options.namespace ? { OPERATOR_NAMESPACE: options.namespace } : {}),

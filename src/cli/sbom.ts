@@ -1,16 +1,6 @@
 import { Command, Option } from 'commander';
-import { detectVulnerabilities } from '../scanner/detect/detector.ts';
-import { readSbom } from '../scanner/sbom/read-sbom.ts';
-import { sbomInventory } from '../scanner/sbom/sbom-inventory.ts';
-import { buildArtifactReport } from '../scanner/scan/artifact-report.ts';
-import { globalOptions, loggerFor } from './global-options.ts';
-import {
-  addReportOptions,
-  finishReport,
-  openVulnerabilityDb,
-  parseScanSettings,
-  type ReportOptionValues,
-} from './scan-options.ts';
+import { globalOptions } from './global-options.ts';
+import { addReportOptions, type ReportOptionValues } from './scan-options.ts';
 
 /** `trivy-ts sbom`: `trivy sbom`, matching the packages an SBOM lists against the DB. */
 export function sbomCommand(): Command {
@@ -33,37 +23,8 @@ export function sbomCommand(): Command {
         '  trivy-ts sbom --severity CRITICAL --exit-code 1 --format json bom.spdx.json\n',
     )
     .action(async (file: string, options: ReportOptionValues, command: Command) => {
-      const globals = globalOptions(command);
-      const logger = loggerFor(globals);
-      const settings = await parseScanSettings(options, command, ['vuln']);
-      const document = await readSbom(file);
-      const { inventory, metadata, skippedComponents } = sbomInventory(document);
-      if (skippedComponents > 0)
-        logger.warn(
-          { file, components: skippedComponents },
-          'components without a package URL we can match were skipped',
-        );
-      if (!inventory.OS && inventory.Packages.length > 0)
-        logger.warn({ file }, 'the SBOM names no operating system; OS packages are listed but not matched');
-      const db = await openVulnerabilityDb(settings, options, globals, logger);
-      try {
-        const selected = {
-          ...inventory,
-          Packages: settings.pkgTypes.includes('os') ? inventory.Packages : [],
-          Applications: settings.pkgTypes.includes('library') ? inventory.Applications : [],
-        };
-        const detection = detectVulnerabilities(db, selected, { artifactName: file, logger });
-        const report = buildArtifactReport({
-          artifactName: file,
-          artifactType: document.format,
-          ...(detection.os ? { os: detection.os } : {}),
-          metadata,
-          packageResults: detection.results,
-          listAllPackages: settings.listAllPackages,
-        });
-        process.exitCode = await finishReport(report, settings);
-      } finally {
-        db?.close();
-      }
+      // The scanner is loaded only when a scan runs: `--help` and the other commands start without it.
+      const { scanSbom } = await import('./sbom-scan.ts');
+      process.exitCode = await scanSbom(file, options, command, globalOptions(command));
     });
 }

@@ -1,15 +1,7 @@
 import { Command, Option } from 'commander';
-import { analyzers } from '../scanner/analyzers/registry.ts';
-import { openRemoteImage } from '../scanner/image/remote.ts';
-import { parsePlatform } from '../scanner/image/platform.ts';
-import { RegistryClient } from '../scanner/registry/client.ts';
-import { staticCredentials } from '../scanner/registry/credentials.ts';
-import { analyzeImage } from '../scanner/scan/analyze-image.ts';
-import { encodeImageRecord, recordImageAnalysis } from '../scanner/scan/image-record.ts';
-import { defaultSecretScannerConfig, SecretScanner } from '../scanner/secrets/scanner.ts';
 import { globalOptions, loggerFor } from './global-options.ts';
 
-interface ScanJobOptions {
+export interface ScanJobOptions {
   platform: string;
   secrets: boolean;
   insecure: boolean;
@@ -45,37 +37,9 @@ export function scanJobCommand(): Command {
         'Secret it owns). Not meant to be run by hand; `trivy-ts image` is the command for people.\n',
     )
     .action(async (image: string, options: ScanJobOptions, command: Command) => {
-      const logger = loggerFor({ ...globalOptions(command), quiet: true });
-      const username = process.env.TRIVY_USERNAME;
-      const password = process.env.TRIVY_PASSWORD;
-      const client = new RegistryClient({
-        insecure: options.insecure,
-        logger,
-        ...(username && password ? { credentials: staticCredentials({ username, password }) } : {}),
-      });
-      try {
-        const opened = await openRemoteImage(image, {
-          client,
-          platform: parsePlatform(options.platform),
-          mirrors: parseMirrors(options.registryMirror),
-          logger,
-        });
-        const secrets = options.secrets
-          ? { scanner: new SecretScanner(defaultSecretScannerConfig()), configHash: 'builtin' }
-          : undefined;
-        const analysis = await analyzeImage(opened, { analyzers, ...(secrets ? { secrets } : {}), logger });
-        process.stdout.write(encodeImageRecord(recordImageAnalysis(opened, analysis)));
-      } finally {
-        await client.close();
-      }
+      const logger = await loggerFor({ ...globalOptions(command), quiet: true });
+      // The scanner is loaded only when the command runs.
+      const { analyseImageForOperator } = await import('./scan-job-run.ts');
+      await analyseImageForOperator(image, options, logger);
     });
-}
-
-function parseMirrors(entries: readonly string[] | undefined): Record<string, string[]> {
-  const mirrors: Record<string, string[]> = {};
-  for (const entry of entries ?? []) {
-    const [host, mirror] = entry.split('=');
-    if (host && mirror) (mirrors[host] ??= []).push(mirror);
-  }
-  return mirrors;
 }

@@ -1,6 +1,5 @@
-import Table from 'cli-table3';
+import type Table from 'cli-table3';
 import { Command, Option } from 'commander';
-import { request } from 'undici';
 import { UserFacingError } from '../util/errors.ts';
 
 interface StatusOptions {
@@ -48,6 +47,8 @@ export function statusCommand(): Command {
     )
     .action(async (options: StatusOptions) => {
       const url = new URL('/status', options.url).toString();
+      // The HTTP client and the table renderer are loaded only when the command runs.
+      const { request } = await import('undici');
       let body: string;
       try {
         const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 30_000 });
@@ -67,11 +68,12 @@ export function statusCommand(): Command {
         process.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
         return;
       }
-      process.stdout.write(render(JSON.parse(body) as StatusView));
+      const { default: TableRenderer } = await import('cli-table3');
+      process.stdout.write(render(JSON.parse(body) as StatusView, TableRenderer));
     });
 }
 
-function render(view: StatusView): string {
+function render(view: StatusView, TableRenderer: typeof Table): string {
   const lines: string[] = [];
   const db = view.vulnerabilityDb;
   const age = db.ageSeconds === undefined ? 'none' : `${(db.ageSeconds / 3600).toFixed(1)} h old`;
@@ -86,7 +88,7 @@ function render(view: StatusView): string {
     .map(([state, count]) => `${count} ${state}`)
     .join(', ');
   lines.push(`Images: ${counts}`, '');
-  const table = new Table({ head: ['Image', 'Platform', 'State', 'Attempts', 'Workloads', 'Reason'] });
+  const table = new TableRenderer({ head: ['Image', 'Platform', 'State', 'Attempts', 'Workloads', 'Reason'] });
   const order: Record<string, number> = { failed: 0, scanning: 1, pending: 2, done: 3 };
   for (const image of [...view.images.items].sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9))) {
     table.push([

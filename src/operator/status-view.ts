@@ -1,4 +1,5 @@
 import { digestFromImageId } from './images/image-digests.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_OPERATOR } from './kube/ownership.ts';
 import { imageReportName } from './kube/naming.ts';
 import { parseOwnerKey } from './cluster/workload-view.ts';
 import { IMAGE_DIGEST_ANNOTATION } from './reports/report-writer.ts';
@@ -23,6 +24,8 @@ export function coverage(operator: Pick<Operator, 'view' | 'reports'>): Coverage
   for (const pod of view.allPods()) {
     const ownerKey = view.ownerKeyOfPod(pod);
     if (!ownerKey || pod.status?.phase !== 'Running') continue;
+    // The operator's own scan Jobs are never reported on: counting them would pull coverage down while scans run.
+    if (pod.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_OPERATOR) continue;
     const owner = parseOwnerKey(ownerKey);
     for (const status of pod.status.containerStatuses ?? []) {
       if (!status.state?.running) continue;

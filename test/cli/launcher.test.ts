@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, realpath, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -51,5 +51,67 @@ describe('bin/trivy-ts launcher', () => {
       assert.match(error.stderr, /--help/);
       return true;
     });
+  });
+});
+
+describe('bin/trivy-ts: bundle or sources', () => {
+  let root: string;
+  const bundle = () => join(root, 'dist', 'cli', 'main.js');
+  const source = () => join(root, 'src', 'cli', 'main.ts');
+  /** Stand-ins that say which one ran, in a copy of the checkout's layout around the real launcher. */
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'trivy-ts-launcher-entry-'));
+    await mkdir(join(root, 'bin'));
+    await copyFile(launcher, join(root, 'bin', 'trivy-ts'));
+    await mkdir(join(root, 'node_modules', '.bin'), { recursive: true });
+    await symlink(await realpath(process.execPath), join(root, 'node_modules', '.bin', 'node'));
+    await mkdir(dirname(source()), { recursive: true });
+    await writeFile(source(), "console.log('sources');\n");
+    await writeFile(join(root, 'package.json'), '{}\n');
+    await writeFile(join(root, 'node_modules', '.package-lock.json'), '{}\n');
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const entry = async (env: NodeJS.ProcessEnv = {}) =>
+    (await run(join(root, 'bin', 'trivy-ts'), [], { env: { ...process.env, ...env } })).stdout.trim();
+  /** Sets every input of the build to `inputs` seconds ago and the bundle to `built` seconds ago. */
+  const age = async (inputs: number, built: number) => {
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000);
+    for (const path of [source(), dirname(source()), join(root, 'src'), join(root, 'package.json')])
+      await utimes(path, at(inputs), at(inputs));
+    await utimes(join(root, 'node_modules', '.package-lock.json'), at(inputs), at(inputs));
+    await utimes(bundle(), at(built), at(built));
+  };
+
+  it('runs the sources when there is no bundle', async () => {
+    assert.equal(await entry(), 'sources');
+  });
+
+  it('runs the bundle while nothing it was built from is newer', async () => {
+    await mkdir(dirname(bundle()), { recursive: true });
+    await writeFile(bundle(), "console.log('bundle');\n");
+    await age(100, 50);
+    assert.equal(await entry(), 'bundle');
+    assert.equal(await entry({ TRIVY_TS_FROM_SOURCES: '1' }), 'sources', 'unless told otherwise');
+  });
+
+  it('runs the sources once a source file, package.json or the installed packages are newer', async () => {
+    for (const newer of [
+      source(),
+      join(root, 'package.json'),
+      join(root, 'node_modules', '.package-lock.json'),
+    ]) {
+      await age(100, 50);
+      await utimes(newer, new Date(), new Date());
+      assert.equal(await entry(), 'sources', newer);
+    }
+    // A file deleted from src touches its directory.
+    await age(100, 50);
+    await utimes(join(root, 'src'), new Date(), new Date());
+    assert.equal(await entry(), 'sources');
+    await age(100, 50);
+    assert.equal(await entry(), 'bundle');
   });
 });

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, symlink, stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import picomatch from 'picomatch';
 import { parse } from 'yaml';
+import { buildCli } from '../../scripts/build.ts';
 import { repoRoot } from '../../scripts/kube-tools.ts';
 import { buildScanJob } from '../../src/operator/analysis/scan-job-spec.ts';
 import { find, renderChart } from './helm-render.ts';
@@ -45,6 +46,11 @@ function parseDockerfile(text: string): Instruction[] {
   return instructions;
 }
 
+/** The final stage: the image. */
+function lastStage(instructions: Instruction[]): number {
+  return Math.max(...instructions.map((instruction) => instruction.stage));
+}
+
 /** The top-level packages `npm ci --omit=dev` installs, from package-lock.json. */
 async function productionPackages(): Promise<string[]> {
   const lock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as {
@@ -65,21 +71,37 @@ describe('container image', () => {
     pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as typeof pkg;
   });
 
-  it('builds in two stages from a pinned Node base of the version package.json pins', () => {
+  it('builds in stages from a pinned Node base of the version package.json pins', () => {
     const arg = dockerfile.find((instruction) => instruction.keyword === 'ARG' && instruction.stage === -1);
     assert.equal(arg?.args, `NODE_VERSION=${pkg.devDependencies.node}`);
     const froms = dockerfile.filter((instruction) => instruction.keyword === 'FROM');
-    assert.equal(froms.length, 2);
-    for (const from of froms) assert.match(from.args, /^node:\$\{NODE_VERSION\}-bookworm-slim( AS build)?$/);
-    assert.match(froms[0]!.args, / AS build$/);
-    const build = dockerfile.filter(
-      (instruction) => instruction.stage === 0 && instruction.keyword === 'RUN',
+    assert.deepEqual(
+      froms.map((from) => / AS (\w+)$/.exec(from.args)?.[1]),
+      ['bundle', 'build', undefined],
+      'the CLI bundle, the app with production dependencies, the final image',
+    );
+    for (const from of froms) assert.match(from.args, /^node:\$\{NODE_VERSION\}-bookworm-slim( AS \w+)?$/);
+    const [bundleStage, buildStage, finalStage] = froms.map((from) => from.stage);
+    const inStage = (stage: number | undefined) =>
+      dockerfile.filter((instruction) => instruction.stage === stage);
+    assert.ok(
+      inStage(bundleStage).some((instruction) => /^node scripts\/build\.ts\b/.test(instruction.args)),
+      'the bundle stage runs the build script',
     );
     assert.ok(
-      build.some((instruction) => /\bnpm ci --omit=dev\b/.test(instruction.args)),
+      inStage(buildStage).some(
+        (instruction) => instruction.keyword === 'RUN' && /\bnpm ci --omit=dev\b/.test(instruction.args),
+      ),
       'production dependencies',
     );
-    const final = dockerfile.filter((instruction) => instruction.stage === 1);
+    assert.ok(
+      inStage(buildStage).some(
+        (instruction) =>
+          instruction.keyword === 'COPY' && /^--from=bundle \/app\/dist\b/.test(instruction.args),
+      ),
+      'the bundle, and nothing else of its stage',
+    );
+    const final = inStage(finalStage);
     assert.ok(
       final.some(
         (instruction) => instruction.keyword === 'COPY' && instruction.args.startsWith('--from=build'),
@@ -93,7 +115,7 @@ describe('container image', () => {
 
   it('runs as the non-root numeric user that the chart runs its pods as', async () => {
     const users = dockerfile.filter(
-      (instruction) => instruction.keyword === 'USER' && instruction.stage === 1,
+      (instruction) => instruction.keyword === 'USER' && instruction.stage === lastStage(dockerfile),
     );
     const [uid, gid] = users.at(-1)!.args.split(':').map(Number);
     assert.ok(uid !== undefined && uid > 0 && gid !== undefined && gid > 0, 'numeric, not root');
@@ -221,6 +243,8 @@ describe('container image', () => {
       await symlink(await realpath(process.execPath), join(app, 'node_modules', '.bin', 'node'));
       await mkdir(join(root, 'usr', 'local', 'bin'), { recursive: true });
       await symlink(join(app, 'bin', 'trivy-ts'), join(root, 'usr', 'local', 'bin', 'trivy-ts'));
+      // COPY --from=bundle /app/dist ./dist, newer than everything it was built from.
+      await buildCli(join(app, 'dist', 'cli'));
     });
     after(async () => {
       if (root) await rm(root, { recursive: true, force: true });
@@ -246,6 +270,38 @@ describe('container image', () => {
         (operator as { stderr: string }).stderr,
         /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/,
       );
+    });
+
+    it('runs the bundle, which needs no sources and only production packages', async () => {
+      const env = {
+        PATH: `${join(root, 'usr', 'local', 'bin')}:/usr/bin:/bin`,
+        XDG_CACHE_HOME: join(root, 'tmp'),
+        HOME: '/nonexistent',
+      };
+      const sources = join(root, 'app', 'src');
+      await rename(sources, `${sources}.away`);
+      try {
+        const version = await run('trivy-ts', ['--version'], { env });
+        assert.equal(version.stdout.trim(), pkg.version);
+        const help = await run('trivy-ts', ['scan-job', '--help'], { env });
+        assert.match(help.stdout, /Usage: trivy-ts scan-job/);
+        // The Kubernetes client stays in node_modules (scripts/build.ts): it must load from there.
+        const operator = await run('trivy-ts', ['operator', '--kubeconfig', join(root, 'missing')], {
+          env: { ...env, OPERATOR_NAMESPACE: 'trivy-system', OPERATOR_SCAN_MODE: 'Inline' },
+        }).catch((error: { stderr: string }) => error);
+        assert.match((operator as { stderr: string }).stderr, /cannot load the kubeconfig/);
+        // A scan command's chunk and the packages it bundles: a missing SBOM file is a user error, not a crash.
+        const sbom = await run('trivy-ts', ['sbom', join(root, 'missing.json')], { env }).catch(
+          (error: { stderr: string; code: number }) => error,
+        );
+        assert.doesNotMatch(
+          (sbom as { stderr: string }).stderr,
+          /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/,
+        );
+        assert.match((sbom as { stderr: string }).stderr, /missing\.json/);
+      } finally {
+        await rename(`${sources}.away`, sources);
+      }
     });
   });
 });

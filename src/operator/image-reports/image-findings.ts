@@ -26,7 +26,8 @@ export class ImageFindings {
   readonly #store: ImageStore;
   readonly #db: DbManager;
   readonly #logger: Logger;
-  readonly #cache = new LRUCache<string, Report>({ max: 256 });
+  /** Image key → its findings at one version: a new DB or new settings replace them rather than add a second copy. */
+  readonly #cache = new LRUCache<string, { version: string; report: Report }>({ max: 256 });
   detections = 0;
 
   constructor(options: { store: ImageStore; db: DbManager; logger: Logger }) {
@@ -43,12 +44,12 @@ export class ImageFindings {
   /** The filtered Trivy report of the image, packages listed; undefined until the image is analysed. */
   report(imageKey: string, settings: DetectionSettings): Report | undefined {
     const version = this.version(imageKey, settings);
-    const cached = this.#cache.get(version);
-    if (cached) return cached;
+    const cached = this.#cache.get(imageKey);
+    if (cached?.version === version) return cached.report;
     const stored = this.#store.findings(imageKey);
     if (stored && stored.dbVersion === this.#db.version && stored.settingsHash === settings.hash) {
       const report = stored.report as Report;
-      this.#cache.set(version, report);
+      this.#cache.set(imageKey, { version, report });
       return report;
     }
     const record = this.#store.record(imageKey);
@@ -67,7 +68,7 @@ export class ImageFindings {
     });
     this.detections++;
     this.#store.putFindings(imageKey, { dbVersion: this.#db.version, settingsHash: settings.hash, report });
-    this.#cache.set(version, report);
+    this.#cache.set(imageKey, { version, report });
     return report;
   }
 

@@ -68,6 +68,8 @@ interface RequestOptions {
   contentType?: string;
   /** Reads are retried on 5xx and network errors; writes only on 429. */
   idempotent: boolean;
+  /** The caller does not read the answer: a successful response's body is dropped unparsed. */
+  discardResponse?: boolean;
 }
 
 const authCacheMs = 30_000;
@@ -178,6 +180,28 @@ export class KubeClient {
     const { name, namespace } = object.metadata ?? {};
     if (!name) throw new Error('replace needs metadata.name');
     return this.#request<T>('PUT', resourcePath(type, namespace, name), { body: object, idempotent: false });
+  }
+
+  /**
+   * `create`, or `replace` when the object carries a resourceVersion, for writers that never read the stored object
+   * back (reports: the watch brings it anyway). The server's copy of the object is not parsed.
+   */
+  async write(type: ResourceType, object: KubernetesObject): Promise<void> {
+    const { name, namespace, resourceVersion } = object.metadata ?? {};
+    if (resourceVersion === undefined) {
+      await this.#request('POST', resourcePath(type, namespace), {
+        body: object,
+        idempotent: false,
+        discardResponse: true,
+      });
+      return;
+    }
+    if (!name) throw new Error('replace needs metadata.name');
+    await this.#request('PUT', resourcePath(type, namespace, name), {
+      body: object,
+      idempotent: false,
+      discardResponse: true,
+    });
   }
 
   replaceStatus<T extends KubernetesObject>(type: ResourceType, object: T): Promise<T> {
@@ -338,6 +362,11 @@ export class KubeClient {
         throw error;
       }
       if (response.statusCode >= 200 && response.statusCode < 300) {
+        if (options.discardResponse) {
+          // Read to the end (dump's default limit would close the connection after 128 KiB), but not decoded.
+          await response.body.dump({ limit: 64 * 1024 * 1024 });
+          return undefined as T;
+        }
         const text = await response.body.text();
         if (path.endsWith('/log')) return text as T;
         return (text === '' ? undefined : JSON.parse(text)) as T;

@@ -9,6 +9,7 @@ import { DEFAULT_REPORT_MAX_BYTES } from '../config/index.ts';
 import { vulnerabilitySummary } from './vulnerability-report.ts';
 import { exposedSecretSummary } from './exposed-secret-report.ts';
 import { sbomSummary } from './sbom-report.ts';
+import { isShared, sharedJson } from './shared-parts.ts';
 import type {
   BomComponent,
   ClusterSbomReport,
@@ -102,13 +103,19 @@ export function fitReportToBudget<T extends BudgetedReport>(
  * is the sum of its items plus commas, and the sum can stop as soon as it is over.
  */
 function fits(report: BudgetedReport, maxBytes: number): boolean {
-  const findings =
+  const findings: { key: string; items: unknown } =
     report.kind === 'VulnerabilityReport' || report.kind === 'ClusterVulnerabilityReport'
-      ? { key: 'vulnerabilities', items: report.report.vulnerabilities as readonly unknown[] }
+      ? { key: 'vulnerabilities', items: report.report.vulnerabilities }
       : report.kind === 'ExposedSecretReport'
-        ? { key: 'secrets', items: report.report.secrets as readonly unknown[] }
-        : undefined;
-  if (!findings) return serializedSize(report) <= maxBytes;
+        ? { key: 'secrets', items: report.report.secrets }
+        : { key: 'components', items: report.report.components };
+  // An image's lists are shared by the reports of all its containers, and measured once: `[]` / `{}` stand in.
+  if (isShared(findings.items)) {
+    const placeholder = Array.isArray(findings.items) ? [] : {};
+    const rest = serializedSize({ ...report, report: { ...report.report, [findings.key]: placeholder } });
+    return rest - 2 + sharedJson(findings.items).bytes <= maxBytes;
+  }
+  if (!Array.isArray(findings.items)) return serializedSize(report) <= maxBytes;
   let size = serializedSize({ ...report, report: { ...report.report, [findings.key]: [] } });
   for (let index = 0; index < findings.items.length && size <= maxBytes; index++) {
     size += serializedSize(findings.items[index]) + (index === 0 ? 0 : 1);

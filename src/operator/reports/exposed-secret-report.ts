@@ -1,5 +1,6 @@
 /** The `report` payload of an ExposedSecretReport (contract §1.5), projected from the scanner's secret results. */
 import type { Report } from '../../scanner/report/model.ts';
+import { share } from './shared-parts.ts';
 import type {
   ExposedSecret,
   ExposedSecretReportData,
@@ -31,28 +32,41 @@ export function secretSeverity(severity: string): SecretSeverity {
 }
 
 export function buildExposedSecretReport(input: ExposedSecretReportInput): ExposedSecretReportData {
-  const secrets: ExposedSecret[] = [];
-  for (const result of input.scan.Results ?? []) {
-    for (const finding of result.Secrets ?? []) {
-      secrets.push({
-        target: result.Target,
-        ruleID: finding.RuleID,
-        title: finding.Title,
-        category: finding.Category,
-        severity: secretSeverity(finding.Severity),
-        match: finding.Match,
-      });
-    }
-  }
+  const { secrets, summary } = secretsOf(input.scan);
   const { registry, artifact } = imageRegistryAndArtifact(input, input.scan.Metadata.RepoDigests);
   return {
     updateTimestamp: rfc3339(input.updatedAt.toISOString()),
     scanner: reportScanner(input.scannerVersion),
     registry,
     artifact,
-    summary: exposedSecretSummary(secrets),
+    summary,
     secrets,
   };
+}
+
+/** Per scan result: the list every container running the image shares. */
+const secretsOfScan = new WeakMap<Report, { secrets: ExposedSecret[]; summary: ExposedSecretSummary }>();
+
+function secretsOf(scan: Report) {
+  let found = secretsOfScan.get(scan);
+  if (!found) {
+    const secrets: ExposedSecret[] = [];
+    for (const result of scan.Results ?? []) {
+      for (const finding of result.Secrets ?? []) {
+        secrets.push({
+          target: result.Target,
+          ruleID: finding.RuleID,
+          title: finding.Title,
+          category: finding.Category,
+          severity: secretSeverity(finding.Severity),
+          match: finding.Match,
+        });
+      }
+    }
+    found = { secrets: share(secrets), summary: exposedSecretSummary(secrets) };
+    secretsOfScan.set(scan, found);
+  }
+  return found;
 }
 
 export function exposedSecretSummary(secrets: readonly { severity: string }[]): ExposedSecretSummary {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../util/logger.ts';
 import { isAlreadyExists, isConflict, isNotFound, type KubeClient } from '../kube/client.ts';
 import { TRUNCATED_ANNOTATION } from './budget.ts';
+import { isShared, sharedJson } from './shared-parts.ts';
 import { REPORT_TTL_ANNOTATION, RESOURCE_NAME_ANNOTATION } from './labels.ts';
 import type { ReportCache } from './report-cache.ts';
 import { REPORT_RESOURCES, type AnyReport, type ReportKind } from './types.ts';
@@ -27,25 +28,37 @@ export type WriteOutcome = 'created' | 'updated' | 'unchanged';
  * Everything that makes two reports different, except the time they were computed. Plain JSON, not a canonical
  * form: both sides of the comparison are built by the same code, so keys come in the same order, and sorting every
  * object of every report on every reconcile was most of what the operator allocated. (A new version of the operator
- * rewrites every report once anyway: the scanner version is part of them.)
+ * rewrites every report once anyway: the scanner version is part of them.) The large lists are hashed after the
+ * rest, from their JSON made once per image when the reports of its containers share them.
  */
 export function contentHash(report: AnyReport): string {
   const body = (report as { report?: Record<string, unknown> }).report;
   const { updateTimestamp: _time, ...rest } = body ?? {};
   const { [CONTENT_HASH_ANNOTATION]: _hash, ...annotations } = report.metadata.annotations ?? {};
-  return createHash('sha256')
-    .update(
-      JSON.stringify({
-        labels: report.metadata.labels ?? {},
-        annotations,
-        owners: report.metadata.ownerReferences ?? [],
-        report: rest,
-        spec: (report as { spec?: unknown }).spec ?? null,
-      }),
-    )
-    .digest('hex')
-    .slice(0, 32);
+  const lists: unknown[] = [];
+  for (const key of LARGE_PARTS) {
+    if (rest[key] === undefined) continue;
+    lists.push(rest[key]);
+    rest[key] = null;
+  }
+  const hash = createHash('sha256').update(
+    JSON.stringify({
+      labels: report.metadata.labels ?? {},
+      annotations,
+      owners: report.metadata.ownerReferences ?? [],
+      report: rest,
+      spec: (report as { spec?: unknown }).spec ?? null,
+    }),
+  );
+  for (const list of lists) {
+    hash.update('\n');
+    hash.update(isShared(list) ? sharedJson(list).json : (JSON.stringify(list) ?? 'null'));
+  }
+  return hash.digest('hex').slice(0, 32);
 }
+
+/** The fields of a report body that grow with the image: hashed separately, in this order. */
+const LARGE_PARTS = ['vulnerabilities', 'secrets', 'components', 'checks'] as const;
 
 /**
  * Create-or-update by name, writing only when the content changed (a content hash in an annotation makes the check
@@ -83,10 +96,10 @@ export class ReportWriter {
       if (existing?.metadata.annotations?.[CONTENT_HASH_ANNOTATION] === hash) return 'unchanged';
       try {
         if (!existing) {
-          await this.#client.create(type, wanted);
+          await this.#client.write(type, wanted);
           return 'created';
         }
-        await this.#client.replace(type, merged(existing, wanted));
+        await this.#client.write(type, merged(existing, wanted));
         return 'updated';
       } catch (error) {
         if (!isAlreadyExists(error) && !isConflict(error) && !(existing && isNotFound(error))) throw error;

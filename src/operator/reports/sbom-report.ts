@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { formatCycloneDx } from '../../scanner/report/cyclonedx.ts';
 import type { Report } from '../../scanner/report/model.ts';
 import { canonicalJson } from '../kube/hash.ts';
+import { share } from './shared-parts.ts';
 import type { BomComponent, BomDependency, CycloneDxBom, SbomReportData } from './types.ts';
 import {
   imageRegistryAndArtifact,
@@ -55,7 +56,7 @@ function bomOf(scan: Report) {
   let built: { summary: SbomReportData['summary']; components: CycloneDxBom } | null = null;
   if ((scan.Results ?? []).some((result) => (result.Packages?.length ?? 0) > 0)) {
     const bom = projectBom(JSON.parse(formatCycloneDx(scan, { includeVulnerabilities: false })));
-    built = { summary: sbomSummary(bom), components: stabilizeBom(bom) };
+    built = { summary: sbomSummary(bom), components: share(stabilizeBom(bom)) };
   }
   bomOfScan.set(scan, built);
   return built;

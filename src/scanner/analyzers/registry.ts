@@ -11,7 +11,6 @@ import { apkAnalyzer } from './pkg/apk/installed.ts';
 import { dpkgAnalyzer } from './pkg/dpkg/analyzer.ts';
 import { rpmAnalyzer } from './pkg/rpm/rpmdb.ts';
 import { languageAnalyzers } from './lang/index.ts';
-import { lockFileAnalyzers } from './lockfile/index.ts';
 
 /** OS detection: release files. Their guesses are combined with `mergeOs` (os/merge.ts). */
 export const osAnalyzers: readonly Analyzer[] = [
@@ -30,33 +29,9 @@ export const osAnalyzers: readonly Analyzer[] = [
 /** OS package databases. Their packages get PURLs once the OS is known (`assignOsPurls` in pkg/purl.ts). */
 export const osPackageAnalyzers: readonly Analyzer[] = [dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
 
-/** Every analyzer the layer walker runs, in a stable order: OS release files, OS package DBs, then languages. */
-export const analyzers: readonly Analyzer[] = [...osAnalyzers, ...osPackageAnalyzers, ...languageAnalyzers];
-
 /**
- * Types that describe one installed package each (its own package.json, METADATA, gemspec, jar, binary). Trivy's
- * `fs` scan leaves them out: a project directory is described by its lock files, and counting `node_modules` too
- * would report every dependency twice.
+ * Every analyzer the layer walker runs, in a stable order: OS release files, OS package DBs, then languages. A
+ * directory scan's set (lock files too) is in filesystem-registry.ts, so that image scans never load the lock-file
+ * parsers.
  */
-const installedPackageTypes: ReadonlySet<string> = new Set([
-  'node-pkg',
-  'python-pkg',
-  'gemspec',
-  'jar',
-  'gobinary',
-  'rustbinary',
-  'composer-vendor',
-]);
-
-/** Language analyzers of a directory (`fs`) scan: lock files plus the manifests that are not per-package. */
-export const filesystemLanguageAnalyzers: readonly Analyzer[] = [
-  ...languageAnalyzers.filter((analyzer) => !installedPackageTypes.has(analyzer.type)),
-  ...lockFileAnalyzers,
-];
-
-/** Every analyzer of a directory scan: OS release files, OS package DBs, then lock files and manifests. */
-export const filesystemAnalyzers: readonly Analyzer[] = [
-  ...osAnalyzers,
-  ...osPackageAnalyzers,
-  ...filesystemLanguageAnalyzers,
-];
+export const analyzers: readonly Analyzer[] = [...osAnalyzers, ...osPackageAnalyzers, ...languageAnalyzers];

@@ -15,6 +15,12 @@ export interface FileInfo {
 
 export interface AnalysisInput extends FileInfo {
   content: Buffer;
+  /**
+   * Reads another file of the same artifact, by a path relative to this one's directory (`../pom.xml`): Maven's
+   * parent and module POMs live in other files. Resolves to undefined when there is no such regular file inside the
+   * artifact. Only directory scans provide it: a layer holds part of a filesystem, so its analyzers see one file.
+   */
+  readRelatedFile?: (relativePath: string) => Promise<Buffer | undefined>;
 }
 
 /**
@@ -37,6 +43,8 @@ export interface AnalysisResult {
   applications?: Application[];
   packageFiles?: PackageFiles[];
   buildInfo?: BuildInfo;
+  /** What the analyzer could not read in an otherwise good file (an unresolved version): logged with the path. */
+  warnings?: string[];
 }
 
 export interface Analyzer {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { Advisory, TrivyDb } from '../db/trivy-db/index.ts';
+import { hash } from 'node:crypto';
+import type { Advisory, TrivyDb, Vulnerability } from '../db/trivy-db/index.ts';
 import type { Application, OperatingSystem, Package } from '../inventory.ts';
 import type { MergedInventory } from '../image/layer-merge.ts';
 import type { DetectedVulnerability, Result } from '../report/model.ts';
@@ -55,24 +55,40 @@ export function detectVulnerabilities(
   const logger = options.logger ?? silentLogger;
   const results: Result[] = [];
   let os = inventory.OS;
+  const details = db ? vulnerabilityDetails(db) : undefined;
 
   if (os && inventory.Packages.length > 0) {
-    const osResult = detectOs(db, os, inventory, options, logger);
+    const osResult = detectOs(db, details, os, inventory, options, logger);
     if (osResult) {
       results.push(osResult.result);
       os = osResult.os;
     }
   }
   const languageResults = inventory.Applications.map((application) =>
-    detectApplication(db, application, options, logger),
+    detectApplication(db, details, application, options, logger),
   );
   languageResults.sort((a, b) => a.Target.localeCompare(b.Target));
   results.push(...languageResults);
   return { ...(os ? { os } : {}), results };
 }
 
+/**
+ * The DB's vulnerability details, looked up once per ID for this detection: the binary packages of one source package
+ * (libc6, libc-bin, …) share its advisories, so the same IDs come back for each of them.
+ */
+function vulnerabilityDetails(db: TrivyDb): (id: string) => Vulnerability | undefined {
+  const seen = new Map<string, Vulnerability | undefined>();
+  return (id) => {
+    if (seen.has(id)) return seen.get(id);
+    const found = db.vulnerability(id);
+    seen.set(id, found);
+    return found;
+  };
+}
+
 function detectOs(
   db: TrivyDb | undefined,
+  details: ((id: string) => Vulnerability | undefined) | undefined,
   os: OperatingSystem,
   inventory: MergedInventory,
   options: DetectOptions,
@@ -82,7 +98,7 @@ function detectOs(
   const rule = osMatchingRule(os.Family);
   const target = `${options.artifactName} (${os.Family} ${os.Name})`;
   const base: Result = { Target: target, Class: 'os-pkgs', Type: os.Family, Packages: inventory.Packages };
-  if (!db) return { result: base, os };
+  if (!db || !details) return { result: base, os };
   if (!driver || !rule) {
     logger.warn({ family: os.Family }, 'OS packages of this family are not matched against advisories yet');
     return { result: base, os };
@@ -118,7 +134,7 @@ function detectOs(
         fingerprint: fingerprint(options, target, pkg, advisory.VulnerabilityID),
         ...(vendorSeverity ? { vendorSeverity } : {}),
       },
-      db.vulnerability(advisory.VulnerabilityID),
+      details(advisory.VulnerabilityID),
     );
   const redHat = os.Family === 'redhat' || os.Family === 'centos';
   const cpeIndices = new Map<string, Set<number>>();
@@ -207,6 +223,7 @@ function sameFlavour(family: string, pkg: Package, advisory: Advisory): boolean 
 
 function detectApplication(
   db: TrivyDb | undefined,
+  details: ((id: string) => Vulnerability | undefined) | undefined,
   application: Application,
   options: DetectOptions,
   logger: Logger,
@@ -220,7 +237,7 @@ function detectApplication(
   };
   const ecosystem = applicationEcosystem(application.Type);
   const scheme = ecosystem === undefined ? undefined : ecosystemScheme(ecosystem);
-  if (!db || !ecosystem || !scheme) return result;
+  if (!db || !details || !ecosystem || !scheme) return result;
 
   const findings: DetectedVulnerability[] = [];
   for (const pkg of application.Packages) {
@@ -237,9 +254,7 @@ function detectApplication(
         continue;
       }
       if (!vulnerable) continue;
-      findings.push(
-        fillInfo(languageMatch(pkg, advisory, application), db.vulnerability(advisory.VulnerabilityID)),
-      );
+      findings.push(fillInfo(languageMatch(pkg, advisory, application), details(advisory.VulnerabilityID)));
     }
   }
   return { ...result, Vulnerabilities: finalize(findings) };
@@ -287,10 +302,8 @@ function finalize(findings: DetectedVulnerability[]): DetectedVulnerability[] {
 
 function fingerprint(options: DetectOptions, target: string, pkg: Package, vulnerabilityId: string): string {
   const artifact = options.artifactId ?? options.artifactName;
-  const hex = createHash('sha256')
-    .update(`${artifact}:${target}:${pkg.ID ?? pkg.Name}:${vulnerabilityId}`)
-    .digest('hex');
-  return `sha256:${hex}`;
+  // The one-shot hash: one per finding, and a Hash object per call costs more than the digest itself.
+  return `sha256:${hash('sha256', `${artifact}:${target}:${pkg.ID ?? pkg.Name}:${vulnerabilityId}`)}`;
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,11 +1,14 @@
 import { constants } from 'node:fs';
 import { lstat, open, opendir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Analyzer, FileInfo } from '../analyzers/types.ts';
 import { runAnalyzer, type LayerAnalysis, type LayerWarning } from '../image/layer-walker.ts';
 import { binaryHeadSize, isBinaryContent, isScannableBinary } from '../secrets/files.ts';
 import type { SecretScanner } from '../secrets/scanner.ts';
 import { UserFacingError } from '../../util/errors.ts';
+import { readBounded } from './bounded-read.ts';
+import { relatedFileReader } from './related-files.ts';
+import { isSkippedDirectory } from './skipped-paths.ts';
 
 export interface DirectoryLimits {
   /** Files an analyzer wants are read into memory up to this size; larger ones are skipped with a warning. */
@@ -29,11 +32,6 @@ export interface WalkDirectoryOptions {
 }
 
 export class DirectoryScanError extends UserFacingError {}
-
-/** Version-control internals are never part of what a project ships. */
-const skippedEverywhere: ReadonlySet<string> = new Set(['.git']);
-/** Kernel pseudo-filesystems: only meaningful (and dangerous to read) at the root of a scanned system. */
-const skippedAtRoot: ReadonlySet<string> = new Set(['proc', 'sys', 'dev']);
 
 /**
  * Walks a directory (or one file) through the analyzers and the secret scanner, the way the layer walker streams a
@@ -63,7 +61,9 @@ export async function walkDirectory(root: string, options: WalkDirectoryOptions)
     });
   }
   if (rootStat.isFile()) {
-    await visitFile(root, basename(root), rootStat.size, rootStat.mode, options, limits, result, warn);
+    // A single file's neighbours (a Maven parent POM) are read from its own directory.
+    const file = { root: dirname(root), absolute: root, path: basename(root) };
+    await visitFile(file, rootStat.size, rootStat.mode, options, limits, result, warn);
     return result;
   }
   if (!rootStat.isDirectory()) {
@@ -94,8 +94,7 @@ export async function walkDirectory(root: string, options: WalkDirectoryOptions)
       }
       const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (skippedEverywhere.has(entry.name) || (relativeDir === '' && skippedAtRoot.has(entry.name)))
-          continue;
+        if (isSkippedDirectory(relativeDir, entry.name)) continue;
         subdirectories.push(relative);
       } else if (entry.isFile()) {
         let stat;
@@ -106,7 +105,8 @@ export async function walkDirectory(root: string, options: WalkDirectoryOptions)
           continue;
         }
         if (!stat.isFile()) continue;
-        await visitFile(join(root, relative), relative, stat.size, stat.mode, options, limits, result, warn);
+        const file = { root, absolute: join(root, relative), path: relative };
+        await visitFile(file, stat.size, stat.mode, options, limits, result, warn);
       }
       // Symbolic links, sockets, FIFOs and devices are never opened.
     }
@@ -116,9 +116,15 @@ export async function walkDirectory(root: string, options: WalkDirectoryOptions)
   return result;
 }
 
+/** A file found by the walk: its absolute path, and its path relative to the scanned directory `root`. */
+interface WalkedFile {
+  root: string;
+  absolute: string;
+  path: string;
+}
+
 async function visitFile(
-  absolute: string,
-  path: string,
+  { root, absolute, path }: WalkedFile,
   size: number,
   mode: number,
   options: WalkDirectoryOptions,
@@ -152,12 +158,14 @@ async function visitFile(
   }
   let content: Buffer;
   try {
-    content = await readBounded(absolute, limits.maxFileBytes);
+    content = await readBounded(absolute, limits.maxFileBytes, size);
   } catch (error) {
     warn({ path, message: `cannot read: ${(error as Error).message}` });
     return;
   }
-  for (const analyzer of wanting) await runAnalyzer(analyzer, { ...file, content }, result, warn);
+  const readRelatedFile = relatedFileReader(root, path, limits.maxFileBytes);
+  for (const analyzer of wanting)
+    await runAnalyzer(analyzer, { ...file, content, readRelatedFile }, result, warn);
   if (scanSecrets && options.secrets) addSecrets(result, path, options.secrets.scan(path, content));
 }
 
@@ -174,26 +182,6 @@ async function startsAsBinary(path: string): Promise<boolean> {
   } catch {
     // Unreadable: the full read reports it.
     return false;
-  }
-}
-
-/** Reads a file without following a link swapped in since it was listed, and never past the limit. */
-async function readBounded(path: string, maxBytes: number): Promise<Buffer> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) throw new Error(`grew past the ${maxBytes}-byte analysis limit while being read`);
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    await handle.close();
   }
 }
 

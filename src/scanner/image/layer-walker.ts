@@ -4,6 +4,7 @@ import tar, { type Header } from 'tar-stream';
 import type { Application, BuildInfo, OperatingSystem, PackageInfo, Repository } from '../inventory.ts';
 import {
   AnalyzerError,
+  type AnalysisInput,
   type AnalysisResult,
   type Analyzer,
   type FileInfo,
@@ -296,7 +297,7 @@ async function readEntry(
 
 export async function runAnalyzer(
   analyzer: Analyzer,
-  input: FileInfo & { content: Buffer },
+  input: AnalysisInput,
   result: LayerAnalysis,
   warn: (warning: LayerWarning) => void,
 ): Promise<void> {
@@ -311,6 +312,8 @@ export async function runAnalyzer(
     return;
   }
   if (!found) return;
+  for (const message of found.warnings ?? [])
+    warn({ path: input.path, message: `${analyzer.type}: ${message}` });
   if (found.os) result.OS = mergeOs(result.OS, found.os);
   if (found.repository) result.Repository = found.repository;
   if (found.packageInfos) result.PackageInfos.push(...found.packageInfos);

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import type { Agent as AgentType, Dispatcher } from 'undici';
 import { DigestVerifier } from '../../util/digest-verifier.ts';
 import { silentLogger, type Logger } from '../../util/logger.ts';
 import { trivyTsVersion } from '../../util/version.ts';
 import { parseChallenges, type AuthChallenge } from './challenge.ts';
 import type { BasicCredentials, CredentialStore } from './credentials.ts';
 import { RegistryError, registryErrorFromResponse } from './errors.ts';
+import { Agent, redirect, request } from './http.ts';
 import { MANIFEST_ACCEPT } from './manifest.ts';
 import { formatReference, manifestIdentifier, type Reference } from './reference.ts';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.ts';
@@ -65,7 +66,7 @@ export class RegistryClient {
   readonly #insecure: boolean;
   readonly #retry: RetryPolicy;
   readonly #logger: Logger;
-  readonly #agent: Agent;
+  readonly #agent: AgentType;
   readonly #dispatcher: Dispatcher;
   readonly #sessions = new Map<string, Promise<Session>>();
   readonly #tokens = new Map<string, CachedToken>();
@@ -84,7 +85,7 @@ export class RegistryClient {
       bodyTimeout: timeout,
     });
     // Blob downloads are commonly redirected to a CDN; the interceptor drops Authorization on cross-origin hops.
-    this.#dispatcher = this.#agent.compose(interceptors.redirect({ maxRedirections: 5 }));
+    this.#dispatcher = this.#agent.compose(redirect({ maxRedirections: 5 }));
   }
 
   async close(): Promise<void> {

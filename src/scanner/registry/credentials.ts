@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +185,8 @@ async function runCredentialHelper(
   if (!HELPER_NAME.test(helper))
     throw new CredentialError(`invalid credential helper name "${helper}" in Docker config`);
   const program = `docker-credential-${helper}`;
+  // Loaded here: most scans run no helper, and child_process is not free to load.
+  const { spawn } = await import('node:child_process');
   const { code, stdout, spawnError } = await new Promise<{
     code: number | null;
     stdout: string;

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { UserFacingError } from '../../util/errors.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
 import type { DetectedVulnerability, Result, Severity, VulnerabilityStatus } from './model.ts';
 import { severities, vulnerabilityStatuses } from './model.ts';
 
@@ -90,6 +91,9 @@ export function parsePlainIgnore(text: string, where = '.trivyignore'): IgnoreRu
   return { vulnerabilities: rules, secrets: rules };
 }
 
+/** Loaded for the YAML form only: the plain `.trivyignore` is the common case. */
+const yaml = lazyRequire<typeof Yaml>('yaml');
+
 const yamlRule = z.object({
   id: z.string().min(1),
   paths: z.array(z.string()).optional(),
@@ -107,7 +111,7 @@ const yamlIgnore = z.object({
 export function parseYamlIgnore(text: string, where = '.trivyignore.yaml'): IgnoreRules {
   let document: unknown;
   try {
-    document = parseYaml(text) ?? {};
+    document = yaml().parse(text) ?? {};
   } catch (error) {
     throw new IgnoreFileError(`${where} is not valid YAML: ${(error as Error).message}`);
   }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { UserFacingError } from '../../util/errors.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
 import { silentLogger, type Logger } from '../../util/logger.ts';
 import { builtinAllowRules } from './builtin-allow-rules.ts';
 import { builtinRules } from './builtin-rules.ts';
@@ -9,6 +10,9 @@ import { defaultSkipPatterns } from './files.ts';
 import { GoPattern } from './pattern.ts';
 import { defaultSecretScannerConfig, type SecretScannerConfig } from './scanner.ts';
 import type { AllowRule, ExcludeBlock, SecretRule } from './types.ts';
+
+/** Loaded when a config file exists: most scans use the built-in rules. */
+const yaml = lazyRequire<typeof Yaml>('yaml');
 
 /** A `trivy-secret.yaml` that cannot be used; the message names the file and the offending entry. */
 export class SecretConfigError extends UserFacingError {}
@@ -88,9 +92,9 @@ export function parseSecretConfig(
 ): SecretScannerConfig {
   let raw: unknown;
   try {
-    raw = parseYaml(source);
+    raw = yaml().parse(source);
   } catch (error) {
-    const where = error instanceof YAMLParseError ? ` (line ${error.linePos?.[0].line ?? '?'})` : '';
+    const where = error instanceof yaml().YAMLParseError ? ` (line ${error.linePos?.[0].line ?? '?'})` : '';
     throw new SecretConfigError(`${configPath}: not valid YAML${where}`, {
       hint: 'fix the YAML syntax of the secret config, or pass another file with --secret-config',
       cause: error,

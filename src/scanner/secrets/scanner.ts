@@ -59,7 +59,8 @@ interface Located {
 export class SecretScanner {
   readonly config: SecretScannerConfig;
   readonly #rules: CompiledRule[];
-  readonly #keywords: KeywordSet;
+  readonly #keywordList: readonly string[];
+  #keywords: KeywordSet | undefined;
   readonly #chunkSize: number;
   readonly #overlap: number;
   readonly #logger: Logger;
@@ -92,7 +93,7 @@ export class SecretScanner {
       const literals = rule.keywords.length > 0 ? rule.keywords : (rule.prefilter ?? []);
       return { rule, keywordIds: literals.filter((k) => k.length > 0).map(idOf) };
     });
-    this.#keywords = new KeywordSet([...keywordIndex.keys()]);
+    this.#keywordList = [...keywordIndex.keys()];
   }
 
   /** Whether the path is excluded before reading it: skip patterns or a global allow-path rule. */
@@ -250,6 +251,8 @@ export class SecretScanner {
     binary: boolean,
     into: SecretFinding[],
   ): void {
+    // The automaton is built for the first file scanned: a scan served from the layer cache never needs it.
+    this.#keywords ??= new KeywordSet(this.#keywordList);
     const found = new Uint8Array(this.#keywords.keywords.length);
     this.#keywords.scan(chunk, 0, chunk.length, found);
     const active = rules.filter(

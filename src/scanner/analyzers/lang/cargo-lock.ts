@@ -1,7 +1,11 @@
-import { parse as parseToml } from 'smol-toml';
 import { AnalyzerError, type Analyzer } from '../types.ts';
 import type { Package } from '../../inventory.ts';
 import { baseName, isRecord, languagePackage, singleApplication } from './language-package.ts';
+import type * as SmolToml from 'smol-toml';
+import { lazyRequire } from '../../../util/lazy-require.ts';
+
+/** Loaded when the first Cargo.lock is read: most images hold none. */
+const toml = lazyRequire<typeof SmolToml>('smol-toml');
 
 const type = 'cargo';
 
@@ -13,7 +17,7 @@ export const cargoLockAnalyzer: Analyzer = {
   analyze({ path, content }) {
     let document: Record<string, unknown>;
     try {
-      document = parseToml(content.toString('utf8'));
+      document = toml().parse(content.toString('utf8'));
     } catch (error) {
       throw new AnalyzerError(type, path, `invalid TOML: ${(error as Error).message}`);
     }

@@ -1,7 +1,11 @@
-import { unzipSync } from 'fflate';
+import type * as Fflate from 'fflate';
+import { lazyRequire } from '../../../util/lazy-require.ts';
 import { AnalyzerError, type Analyzer } from '../types.ts';
 import type { Package } from '../../inventory.ts';
 import { baseName, singleApplication } from './language-package.ts';
+
+/** Loaded when the first archive is read: most images hold none. */
+const fflate = lazyRequire<typeof Fflate>('fflate');
 
 const type = 'jar';
 
@@ -55,7 +59,7 @@ export const jarAnalyzer: Analyzer = {
 function archivePackages(path: string, archive: Uint8Array, depth: number, budget: Budget): Package[] {
   const taken = new Set<string>();
   const isNested = (name: string) => archivePattern.test(name) && depth < maxNestingDepth;
-  const entries = unzipSync(archive, {
+  const entries = fflate().unzipSync(archive, {
     filter: (file) => {
       const wanted =
         file.name === manifestPath || pomPropertiesPattern.test(file.name) || isNested(file.name);

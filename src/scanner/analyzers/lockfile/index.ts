@@ -9,11 +9,14 @@ import { goModAnalyzer } from './gomod.ts';
 import { gradleLockAnalyzer } from './gradle.ts';
 import { mixLockAnalyzer } from './mix.ts';
 import { npmLockAnalyzer } from './npm.ts';
+import { nugetConfigAnalyzer } from './nuget-config.ts';
 import { nugetLockAnalyzer } from './nuget.ts';
+import { packagesPropsAnalyzer } from './packages-props.ts';
 import { pipRequirementsAnalyzer } from './pip.ts';
 import { pipenvLockAnalyzer } from './pipenv.ts';
 import { pnpmLockAnalyzer } from './pnpm.ts';
 import { poetryLockAnalyzer } from './poetry.ts';
+import { pomAnalyzer } from './pom.ts';
 import { pubspecLockAnalyzer } from './pub.ts';
 import { pylockAnalyzer } from './pylock.ts';
 import { sbtLockAnalyzer } from './sbt.ts';
@@ -36,11 +39,14 @@ export const lockFileAnalyzers: readonly Analyzer[] = [
   uvLockAnalyzer,
   pylockAnalyzer,
   goModAnalyzer,
+  pomAnalyzer,
   gradleLockAnalyzer,
   sbtLockAnalyzer,
   composerLockAnalyzer,
   bundlerLockAnalyzer,
   nugetLockAnalyzer,
+  nugetConfigAnalyzer,
+  packagesPropsAnalyzer,
   conanLockAnalyzer,
   mixLockAnalyzer,
   pubspecLockAnalyzer,

@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { dbDir, dbFilePath, dbMetadataPath } from '../../../config/paths.ts';
 import { UserFacingError } from '../../../util/errors.ts';
 import { silentLogger, type Logger } from '../../../util/logger.ts';
 import { silentProgress, type ProgressReporter } from '../../../util/progress.ts';
-import { RegistryClient } from '../../registry/client.ts';
-import {
-  chainCredentials,
-  dockerConfigCredentials,
-  staticCredentials,
-  type BasicCredentials,
-  type CredentialStore,
-} from '../../registry/credentials.ts';
+import type { BasicCredentials, CredentialStore } from '../../registry/credentials.ts';
 import { RegistryError } from '../../registry/errors.ts';
 import { formatReference, parseReference, type Reference } from '../../registry/reference.ts';
 import type { RetryPolicy } from '../../registry/retry.ts';
@@ -26,13 +18,9 @@ import {
   withDownloadedAt,
   type DbMetadata,
 } from './metadata.ts';
-import { pullDbArtifact } from './pull.ts';
+import { DEFAULT_DB_REPOSITORIES } from './repositories.ts';
 
-/** Trivy's default pull order; `--db-repository` replaces it. */
-export const DEFAULT_DB_REPOSITORIES: readonly string[] = [
-  `mirror.gcr.io/aquasec/trivy-db:${DB_SCHEMA_VERSION}`,
-  `ghcr.io/aquasecurity/trivy-db:${DB_SCHEMA_VERSION}`,
-];
+export { DEFAULT_DB_REPOSITORIES };
 
 const STAGING_PREFIX = '.download-';
 const LOCK_NAME = 'update.lock';
@@ -164,6 +152,8 @@ async function acquireUpdateLock(
   const staleMs = Math.max(options.lockStaleMs ?? 10_000, 5_000);
   const pollMs = 500;
   const waitMs = options.lockWaitMs ?? 30 * 60_000;
+  // The lock library and the downloader below are loaded only when a download is due, not on every scan.
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     return await lockfile.lock(dir, {
       lockfilePath: join(dir, LOCK_NAME),
@@ -201,6 +191,15 @@ async function downloadFromRepositories(
   options: EnsureDbOptions,
   logger: Logger,
 ): Promise<{ metadata: DbMetadata; source: string }> {
+  const [
+    { RegistryClient },
+    { chainCredentials, dockerConfigCredentials, staticCredentials },
+    { pullDbArtifact },
+  ] = await Promise.all([
+    import('../../registry/client.ts'),
+    import('../../registry/credentials.ts'),
+    import('./pull.ts'),
+  ]);
   const explicit = options.credentials ? [staticCredentials(options.credentials)] : [];
   const credentials = chainCredentials(...explicit, options.credentialStore ?? dockerConfigCredentials());
   const client = new RegistryClient({

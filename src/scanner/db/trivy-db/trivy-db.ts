@@ -23,7 +23,7 @@ export const DATA_SOURCE_BUCKET = 'data-source';
 export type TrivyDbLocation = string | { dbPath: string; metadataPath: string };
 
 export const DEFAULT_ADVISORY_CACHE_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_VULNERABILITY_CACHE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_VULNERABILITY_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface TrivyDbOptions {
   /** Page cache of the bbolt reader (bytes; default DEFAULT_PAGE_CACHE_BYTES, 8 MiB). */
@@ -34,7 +34,11 @@ export interface TrivyDbOptions {
    * same package (many images share packages) then cost a map hit instead of a B+tree walk and JSON decoding.
    */
   advisoryCacheBytes?: number;
-  /** Decoded `vulnerability` values to keep, in (estimated) bytes of heap; default 4 MiB; 0 disables. */
+  /**
+   * Decoded `vulnerability` values to keep, in (estimated) bytes of heap; default 16 MiB, about 10,000 vulnerabilities
+   * (1,000 packages of an image typically match ~5,000); 0 disables. Only IDs asked for repeatedly are admitted, so a
+   * single scan or a pass over the whole DB leaves it nearly empty.
+   */
   vulnerabilityCacheBytes?: number;
   /**
    * Called for each malformed stored value; the value is then skipped. Default: log a warning (via `logger`).

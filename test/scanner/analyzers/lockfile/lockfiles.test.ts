@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lockFileAnalyzers } from '../../../../src/scanner/analyzers/lockfile/index.ts';
-import {
-  filesystemAnalyzers,
-  analyzers as imageAnalyzers,
-} from '../../../../src/scanner/analyzers/registry.ts';
+import { filesystemAnalyzers } from '../../../../src/scanner/analyzers/filesystem-registry.ts';
+import { analyzers as imageAnalyzers } from '../../../../src/scanner/analyzers/registry.ts';
 import type { Analyzer } from '../../../../src/scanner/analyzers/types.ts';
 import type { Package } from '../../../../src/scanner/inventory.ts';
 

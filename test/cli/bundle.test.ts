@@ -1,0 +1,167 @@
+/**
+ * The CLI bundle (`npm run build`, scripts/build.ts) against the sources: the same scans must give the same reports,
+ * including the paths that load code on demand (report formats, the npm version scheme, the TOML parser) and the
+ * packages the bundle leaves in node_modules (the CycloneDX library).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { buildCli } from '../../scripts/build.ts';
+import { buildOciImage } from '../support/oci-image.ts';
+import { TrivyDbFixture } from '../support/trivy-db-fixture.ts';
+
+const execFileAsync = promisify(execFile);
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const sources = join(repo, 'src', 'cli', 'main.ts');
+
+const dpkgStatus = `Package: libssl3
+Status: install ok installed
+Architecture: amd64
+Source: openssl
+Version: 3.0.11-1~deb12u2
+Description: Secure Sockets Layer toolkit - shared libraries
+`;
+
+const cargoLock = `version = 3
+
+[[package]]
+name = "smallvec"
+version = "1.6.0"
+`;
+
+function fixtureDb(): TrivyDbFixture {
+  return new TrivyDbFixture()
+    .addDataSource('debian 12', { ID: 'debian', Name: 'Debian Security Tracker', URL: 'https://example.org' })
+    .addDataSource('npm::GitHub Security Advisory npm', {
+      ID: 'ghsa',
+      Name: 'GitHub Security Advisory npm',
+      URL: 'https://github.com/advisories',
+    })
+    .addDataSource('cargo::GitHub Security Advisory Rust', {
+      ID: 'ghsa',
+      Name: 'GitHub Security Advisory Rust',
+      URL: 'https://github.com/advisories',
+    })
+    .addAdvisory('debian 12', 'openssl', 'CVE-2024-5535', { FixedVersion: '3.0.14-1~deb12u1' })
+    .addAdvisory('npm::GitHub Security Advisory npm', 'lodash', 'CVE-2021-23337', {
+      VulnerableVersions: ['<4.17.21'],
+      PatchedVersions: ['4.17.21'],
+    })
+    .addAdvisory('cargo::GitHub Security Advisory Rust', 'smallvec', 'CVE-2021-25900', {
+      VulnerableVersions: ['>=0.6.3, <0.6.14', '>=1.0.0, <1.6.1'],
+      PatchedVersions: ['1.6.1'],
+    })
+    .addVulnerability('CVE-2024-5535', { Title: 'openssl: buffer overread', VendorSeverity: { nvd: 4 } })
+    .addVulnerability('CVE-2021-23337', { Title: 'lodash: command injection', VendorSeverity: { ghsa: 3 } })
+    .addVulnerability('CVE-2021-25900', { Title: 'smallvec: buffer overflow', VendorSeverity: { ghsa: 4 } });
+}
+
+/** Report fields that differ on every run (random IDs, times). */
+function stable(text: string): string {
+  return text
+    .replace(
+      /"(CreatedAt|ReportID|timestamp|serialNumber|bom-ref|ref|dependsOn|created|documentNamespace)": ("[^"]*"|\[[^\]]*\])/g,
+      '"$1": "-"',
+    )
+    .replace(/urn:uuid:[0-9a-f-]+/g, 'urn:uuid:-');
+}
+
+describe('CLI bundle', () => {
+  let scratch: string;
+  let bundle: string;
+  let cacheDir: string;
+  let layout: string;
+  let project: string;
+
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'trivy-ts-bundle-'));
+    // The bundle finds the packages it leaves out by walking up to a node_modules, as in a checkout or the image.
+    await symlink(join(repo, 'node_modules'), join(scratch, 'node_modules'));
+    const built = await buildCli(join(scratch, 'dist', 'cli'));
+    bundle = join(built.outdir, 'main.js');
+    cacheDir = join(scratch, 'cache');
+    fixtureDb().writeCacheDir(cacheDir);
+    layout = join(scratch, 'layout');
+    await buildOciImage(layout, 'app', [
+      {
+        add: {
+          'etc/debian_version': '12.5\n',
+          'var/lib/dpkg/status': dpkgStatus,
+          'app/node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version: '4.17.20' }),
+          'app/.env': 'GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB\n',
+        },
+      },
+    ]);
+    project = join(scratch, 'project');
+    await mkdir(project);
+    await writeFile(join(project, 'Cargo.lock'), cargoLock);
+  });
+  after(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  const run = async (entry: string, args: string[]) => {
+    const { stdout } = await execFileAsync(process.execPath, [entry, ...args], {
+      cwd: scratch,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout;
+  };
+  const bothWays = async (args: string[]) => {
+    const [fromBundle, fromSources] = await Promise.all([run(bundle, args), run(sources, args)]);
+    return { fromBundle: stable(fromBundle), fromSources: stable(fromSources) };
+  };
+  const common = () => ['--cache-dir', cacheDir, '--skip-db-update', '--quiet'];
+
+  it('prints the version and the same help', async () => {
+    const { fromBundle, fromSources } = await bothWays(['image', '--help']);
+    assert.match(fromBundle, /Usage: trivy-ts image/);
+    assert.equal(fromBundle, fromSources);
+    assert.equal((await run(bundle, ['--version'])).trim(), (await run(sources, ['--version'])).trim());
+  });
+
+  it('scans an image to the same JSON report (OS, npm and secret findings)', async () => {
+    const { fromBundle, fromSources } = await bothWays([
+      'image',
+      '--input',
+      `${layout}:app`,
+      ...common(),
+      '--format',
+      'json',
+    ]);
+    const ids = (
+      JSON.parse(fromBundle) as { Results?: { Vulnerabilities?: { VulnerabilityID: string }[] }[] }
+    ).Results?.flatMap((result) => result.Vulnerabilities ?? [])
+      .map((finding) => finding.VulnerabilityID)
+      .sort();
+    assert.deepEqual(ids, ['CVE-2021-23337', 'CVE-2024-5535']);
+    assert.match(fromBundle, /"RuleID": "github-pat"/);
+    assert.equal(fromBundle, fromSources);
+  });
+
+  it('writes the same CycloneDX and table output', async () => {
+    for (const format of ['cyclonedx', 'table']) {
+      const { fromBundle, fromSources } = await bothWays([
+        'image',
+        '--input',
+        `${layout}:app`,
+        ...common(),
+        '--format',
+        format,
+      ]);
+      assert.match(fromBundle, /lodash/);
+      assert.equal(fromBundle, fromSources, format);
+    }
+  });
+
+  it('scans a directory with a Cargo.lock to the same report', async () => {
+    const { fromBundle, fromSources } = await bothWays(['fs', project, ...common(), '--format', 'json']);
+    assert.match(fromBundle, /CVE-2021-25900/);
+    assert.equal(fromBundle, fromSources);
+  });
+});
