@@ -46,7 +46,8 @@ ENV XDG_CACHE_HOME=/tmp/.cache
 # Numeric, so that Kubernetes can verify runAsNonRoot; the chart runs the pods as this user.
 USER 10000:10000
 # Node's compile cache, filled now as the user that runs the image: every scan Job starts from it (Node keys the
-# cache by user id and reads it even where the root file system is read-only).
+# cache by user id and reads it even where the root file system is read-only). It holds what starting a command
+# needs; each command's own code is compiled when it first runs, which the bundle keeps cheap.
 RUN trivy-ts --help > /dev/null && trivy-ts operator --help > /dev/null && trivy-ts scan-job --help > /dev/null
 ENTRYPOINT ["trivy-ts"]
 CMD ["--help"]

@@ -71,7 +71,7 @@ if (flags.floor !== undefined) {
 // ---- heap mode (a child process run with --expose-gc): live heap of the operator, config audit off and on ------
 
 if (flags['heap-child'] !== undefined) {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { loadClusterConnection } = await import('../src/operator/kube/kube-config.ts');
   const { Operator } = await import('../src/operator/operator.ts');
   const { silentLogger } = await import('../src/util/logger.ts');
   const gc = (globalThis as { gc?: () => void }).gc!;
@@ -80,11 +80,13 @@ if (flags['heap-child'] !== undefined) {
     gc();
     return process.memoryUsage().heapUsed;
   };
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(flags['heap-child']);
   const live = async (env: NodeJS.ProcessEnv) => {
     const before = heap();
-    const operator = await Operator.start({ kubeConfig, env, logger: silentLogger });
+    const operator = await Operator.start({
+      connection: loadClusterConnection({ kubeconfig: flags['heap-child'] }),
+      env,
+      logger: silentLogger,
+    });
     await operator.configAudit?.idle();
     await sleep(3000);
     await operator.configAudit?.idle();

@@ -1,7 +1,7 @@
 /**
  * Bundles the CLI so that it starts faster: `npm run build` (or `node scripts/build.ts [--outdir DIR]`) writes
  * dist/cli/main.js and the chunks it loads on demand. `bin/trivy-ts` runs the bundle while no source file, package.json
- * or installed package is newer than it, and the sources otherwise; tests and `npm start` always run the sources.
+ * or installed package is newer than it, and the sources otherwise (a fresh clone has no bundle, so CI runs the sources).
  *
  * Why: a scan served from the layer cache is mostly start-up, and start-up is mostly Node resolving and loading
  * ~600 small modules (most of them from packages). One file per command graph loads in a fraction of that time; see

@@ -128,4 +128,3 @@ export function renderDbInfoTable(info: DbInfo): string {
   );
   return `${summary}\n\n${sources}\n`;
 }
-

@@ -71,4 +71,3 @@ export function imageCommand(): Command {
       process.exitCode = await scanImage(imageName, options, command, globalOptions(command));
     });
 }
-

@@ -41,8 +41,8 @@ export function operatorCommand(): Command {
     .action(async (options: OperatorCommandOptions, command: Command) => {
       // Loaded here, not at the top: the Kubernetes client and the operator are heavy, and every other command
       // would pay for them at start-up.
-      const [{ KubeConfig }, { loadOperatorConfiguration }, { Operator }] = await Promise.all([
-        import('@kubernetes/client-node'),
+      const [{ loadClusterConnection }, { loadOperatorConfiguration }, { Operator }] = await Promise.all([
+        import('../operator/kube/kube-config.ts'),
         import('../operator/config/index.ts'),
         import('../operator/operator.ts'),
       ]);
@@ -54,24 +54,24 @@ export function operatorCommand(): Command {
       };
       // Configuration mistakes are reported before anything reaches the cluster.
       loadOperatorConfiguration({ env });
-      const kubeConfig = new KubeConfig();
+      let connection;
       try {
-        if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
-        else kubeConfig.loadFromDefault();
-        if (options.context) kubeConfig.setCurrentContext(options.context);
-        if (!kubeConfig.getCurrentCluster()) throw new Error('it names no current cluster');
+        connection = loadClusterConnection({
+          ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+          ...(options.context ? { context: options.context } : {}),
+        });
       } catch (error) {
         throw new UserFacingError(`cannot load the kubeconfig: ${(error as Error).message}`, {
           hint: 'pass --kubeconfig PATH (or set KUBECONFIG); in a cluster the service account is used',
         });
       }
-      const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined && !options.kubeconfig;
+      const inCluster = connection.contextName === 'in-cluster';
       // Out of a cluster the cache goes where the CLI keeps its own, not to /var/lib.
       if (!env.OPERATOR_CACHE_DIR && !inCluster) env.OPERATOR_CACHE_DIR = join(globals.cacheDir, 'operator');
 
       let exiting = false;
       const operator = await Operator.start({
-        kubeConfig,
+        connection,
         env,
         logger,
         onFatal: (reason) => {

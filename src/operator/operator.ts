@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { KubeConfig, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import type { ClusterConnection } from './kube/kube-config.ts';
 import { describeError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { trivyTsVersion } from '../util/version.ts';
@@ -53,7 +54,8 @@ import { coverage, statusView } from './status-view.ts';
 import { DbManager } from './vulndb/db-manager.ts';
 
 export interface OperatorOptions {
-  kubeConfig: KubeConfig;
+  /** The API server and credentials (`loadClusterConnection`). */
+  connection: ClusterConnection;
   /** The process environment (OPERATOR_* variables). */
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
@@ -121,7 +123,7 @@ export class Operator {
   static async start(options: OperatorOptions): Promise<Operator> {
     // The environment alone is checked first, so a typo fails at once instead of after reaching the cluster.
     loadOperatorConfiguration({ env: options.env });
-    const client = new KubeClient(options.kubeConfig, {
+    const client = new KubeClient(options.connection, {
       logger: options.logger,
       userAgent: `trivy-ts/${trivyTsVersion}`,
     });

@@ -1,11 +1,14 @@
 /**
  * The CLI bundle (`npm run build`, scripts/build.ts) against the sources: the same scans must give the same reports,
- * including the paths that load code on demand (report formats, the npm version scheme, the TOML parser) and the
- * packages the bundle leaves in node_modules (the CycloneDX library).
+ * including the paths that load code on demand (report formats, the npm version scheme, the TOML and XML parsers, the
+ * SBOM reader, the config checks, `status`'s HTTP client) and the packages the bundle leaves in node_modules (the
+ * CycloneDX library). A dynamic import() of a CommonJS package, for one, has only a default export in the bundle.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -71,6 +74,37 @@ function stable(text: string): string {
     .replace(/urn:uuid:[0-9a-f-]+/g, 'urn:uuid:-');
 }
 
+const pomXml = `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>org.example</groupId>
+  <artifactId>app</artifactId>
+  <version>1.0.0</version>
+  <properties><jackson.version>2.9.8</jackson.version></properties>
+  <dependencies>
+    <dependency>
+      <groupId>com.fasterxml.jackson.core</groupId>
+      <artifactId>jackson-databind</artifactId>
+      <version>\${jackson.version}</version>
+    </dependency>
+  </dependencies>
+</project>
+`;
+
+const privilegedDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.25
+          securityContext: { privileged: true }
+`;
+
 describe('CLI bundle', () => {
   let scratch: string;
   let bundle: string;
@@ -100,6 +134,8 @@ describe('CLI bundle', () => {
     project = join(scratch, 'project');
     await mkdir(project);
     await writeFile(join(project, 'Cargo.lock'), cargoLock);
+    await writeFile(join(project, 'pom.xml'), pomXml);
+    await writeFile(join(project, 'deployment.yaml'), privilegedDeployment);
   });
   after(async () => {
     await rm(scratch, { recursive: true, force: true });
@@ -159,9 +195,71 @@ describe('CLI bundle', () => {
     }
   });
 
-  it('scans a directory with a Cargo.lock to the same report', async () => {
+  it('scans a directory with a Cargo.lock and a pom.xml to the same report', async () => {
     const { fromBundle, fromSources } = await bothWays(['fs', project, ...common(), '--format', 'json']);
     assert.match(fromBundle, /CVE-2021-25900/);
+    assert.match(fromBundle, /com\.fasterxml\.jackson\.core:jackson-databind/);
     assert.equal(fromBundle, fromSources);
+  });
+
+  it('scans its own CycloneDX output as an SBOM to the same report', async () => {
+    const sbom = join(scratch, 'image.cdx.json');
+    await writeFile(
+      sbom,
+      await run(sources, ['image', '--input', `${layout}:app`, ...common(), '--format', 'cyclonedx']),
+    );
+    const { fromBundle, fromSources } = await bothWays(['sbom', sbom, ...common(), '--format', 'json']);
+    assert.match(fromBundle, /CVE-2021-23337/);
+    assert.equal(fromBundle, fromSources);
+  });
+
+  it('audits a manifest with the same findings', async () => {
+    const { fromBundle, fromSources } = await bothWays([
+      'config',
+      join(project, 'deployment.yaml'),
+      '--format',
+      'json',
+      '--quiet',
+    ]);
+    assert.match(fromBundle, /"ID": "KSV-0017"/);
+    assert.equal(fromBundle, fromSources);
+  });
+
+  it("shows the operator's status the same way", async () => {
+    const view = {
+      ready: true,
+      mode: 'Inline',
+      vulnerabilityDb: { ageSeconds: 3600 },
+      queue: { waiting: 0, running: 0 },
+      coverage: { covered: 1, running: 1, ratio: 1 },
+      images: {
+        counts: { pending: 0, scanning: 0, done: 1, failed: 0 },
+        items: [
+          {
+            digest: `sha256:${'a'.repeat(64)}`,
+            platform: 'linux/amd64',
+            repository: 'registry.example/app',
+            state: 'done',
+            attempts: 1,
+            workloads: ['default/replicaset-app'],
+          },
+        ],
+      },
+      workloadsNotDone: [],
+    };
+    const server: Server = createServer((request, response) => {
+      response.writeHead(request.url === '/status' ? 200 : 404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(view));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { fromBundle, fromSources } = await bothWays(['status', '--url', url]);
+      assert.match(fromBundle, /^Operator: ready, scans in Inline mode$/m);
+      assert.match(fromBundle, /registry\.example\/app@sha256:aaaa/);
+      assert.equal(fromBundle, fromSources);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { loadClusterConnection } from '../../src/operator/kube/kube-config.ts';
 import { Operator } from '../../src/operator/operator.ts';
 import { createLogger } from '../../src/util/logger.ts';
 import { SimulatedCluster } from '../emulator/cluster/cluster.ts';
@@ -195,10 +195,8 @@ export async function startOperator(
   env: Record<string, string>,
   options: { identity?: string; onFatal?: (reason: string) => void } = {},
 ): Promise<Operator> {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(world.kubeconfig);
   return Operator.start({
-    kubeConfig,
+    connection: loadClusterConnection({ kubeconfig: world.kubeconfig }),
     env,
     logger: createLogger(process.env.TRIVY_TS_TEST_LOG ? 'debug' : 'silent'),
     ...options,

@@ -314,6 +314,38 @@ describe('scanner parser fuzz regressions', () => {
     assert.equal(result?.applications?.[0]?.Packages.length, 4000);
   });
 
+  // Found by the campaign (jar): a deflated pom.properties with a 20 KB groupId put it in the ID, the name, the PURL
+  // and the file path of the package: 407 bytes of jar gave 72 KB of result.
+  it('coordinates too long to be real are not reported', async () => {
+    const longGroup = 'g'.repeat(40_000);
+    const jar = Buffer.from(
+      zipSync({
+        'META-INF/maven/g/a/pom.properties': [
+          Buffer.from(`groupId=${longGroup}\nartifactId=a\nversion=1.0\n`),
+          { level: 9 },
+        ],
+        'META-INF/maven/g/ok/pom.properties': Buffer.from(
+          'groupId=org.example\nartifactId=ok\nversion=2.0\n',
+        ),
+        'META-INF/MANIFEST.MF': Buffer.from(
+          `Manifest-Version: 1.0\nImplementation-Title: t\nImplementation-Version: ${'9'.repeat(1000)}\nImplementation-Vendor-Id: v\n`,
+        ),
+      }),
+    );
+    assert.ok(jar.length < 1024, `the jar is ${jar.length} bytes`);
+    const result = await jarAnalyzer.analyze({
+      path: 'app.jar',
+      size: jar.length,
+      mode: 0o644,
+      content: jar,
+    });
+    assert.deepEqual(
+      result?.applications?.[0]?.Packages.map((pkg) => pkg.ID),
+      ['org.example:ok:2.0'],
+    );
+    assert.equal(checkOutputSize('jar', result, jar.length), undefined);
+  });
+
   // Found reviewing the ELF reader for the Go build-info target: every section name was searched for its NUL up to the end of the
   // file, so 65,535 sections over 4 MB of unterminated names took 4 s (a 100 MB binary, hours).
   it('an ELF file with many unterminated section names is parsed in linear time', async () => {

@@ -44,7 +44,11 @@ async function loadPoliciesConfig(path: string, logger: Logger): Promise<CustomC
 }
 
 /** `trivy-ts config`, once its options are parsed: read, audit and report the manifests. */
-export async function auditManifests(paths: string[], options: ConfigOptions, logger: Logger): Promise<number> {
+export async function auditManifests(
+  paths: string[],
+  options: ConfigOptions,
+  logger: Logger,
+): Promise<number> {
   const severities = parseSeverities(options.severity);
   const exitCode = parseExitCode(options.exitCode);
   const customChecks = options.policiesConfig ? await loadPoliciesConfig(options.policiesConfig, logger) : [];

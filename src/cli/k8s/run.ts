@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadClusterConnection, type ClusterConnection } from '../../operator/kube/kube-config.ts';
 import Table from 'cli-table3';
 import { CheckSet } from '../../operator/config-audit/check-set.ts';
 import { KubeClient } from '../../operator/kube/client.ts';
@@ -19,31 +19,17 @@ import type { K8sOptions } from './options.ts';
 
 const CLUSTER_SCOPED_LABEL = '(cluster)';
 
-function loadKubeConfig(options: K8sOptions): KubeConfig {
-  const kubeConfig = new KubeConfig();
+function loadKubeConfig(options: K8sOptions): ClusterConnection {
   try {
-    if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
-    else kubeConfig.loadFromDefault();
+    return loadClusterConnection({
+      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+      ...(options.context ? { context: options.context } : {}),
+    });
   } catch (error) {
     throw new UserFacingError(`cannot load the kubeconfig: ${(error as Error).message}`, {
-      hint: 'pass --kubeconfig PATH or set KUBECONFIG',
+      hint: 'pass --kubeconfig PATH (or set KUBECONFIG) and --context NAME if it sets no current-context',
     });
   }
-  if (options.context) {
-    const names = kubeConfig.getContexts().map((context) => context.name);
-    if (!names.includes(options.context)) {
-      throw new UserFacingError(`the kubeconfig has no context "${options.context}"`, {
-        hint: `use one of: ${names.join(', ') || '(none)'}`,
-      });
-    }
-    kubeConfig.setCurrentContext(options.context);
-  }
-  if (!kubeConfig.getCurrentCluster()) {
-    throw new UserFacingError('the kubeconfig names no current cluster', {
-      hint: 'pass --context NAME or set current-context in the kubeconfig',
-    });
-  }
-  return kubeConfig;
 }
 
 function selectTypes(list: string | undefined): typeof CLUSTER_AUDIT_TYPES {
@@ -81,7 +67,7 @@ export async function auditLiveCluster(options: K8sOptions, logger: Logger): Pro
     userAgent: `trivy-ts/${trivyTsVersion}`,
     maxRetries: 3,
   });
-  const server = kubeConfig.getCurrentCluster()?.server ?? '';
+  const server = kubeConfig.server;
   try {
     let clusterVersion = options.k8sVersion;
     if (clusterVersion === undefined) {
@@ -142,11 +128,11 @@ const counts = (summary: AuditedResource['summary']) => ({
 function jsonReport(
   result: ClusterAuditResult,
   options: K8sOptions,
-  kubeConfig: KubeConfig,
+  kubeConfig: ClusterConnection,
   clusterVersion: string | undefined,
 ) {
   return {
-    ClusterName: kubeConfig.getCurrentCluster()?.name ?? '',
+    ClusterName: kubeConfig.clusterName,
     ...(clusterVersion === undefined ? {} : { KubernetesVersion: clusterVersion }),
     ...(options.namespace === undefined ? {} : { Namespace: options.namespace }),
     Namespaces: summarizeByNamespace(result.resources).map((entry) => ({

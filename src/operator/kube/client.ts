@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { Agent, request, type Dispatcher } from 'undici';
 import { silentLogger, type Logger } from '../../util/logger.ts';
+import type { ClusterConnection } from './kube-config.ts';
 import { builtin, resourcePath, type ResourceType } from './resource-types.ts';
 
 /** A Kubernetes Status error: `status` is the HTTP code, `reason` the API's (`Conflict`, `NotFound`, `AlreadyExists`…). */
@@ -81,7 +81,7 @@ const authCacheMs = 30_000;
  * path, and counters of requests and bytes written.
  */
 export class KubeClient {
-  readonly #config: KubeConfig;
+  readonly #connection: ClusterConnection;
   readonly #server: string;
   readonly #logger: Logger;
   readonly #userAgent: string;
@@ -91,18 +91,16 @@ export class KubeClient {
   #auth: { headers: Record<string, string>; at: number } | undefined;
   readonly stats: ClientStats = { requests: {}, bytesWritten: 0 };
 
-  constructor(config: KubeConfig, options: KubeClientOptions = {}) {
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    this.#config = config;
-    this.#server = cluster.server.replace(/\/+$/, '');
+  constructor(connection: ClusterConnection, options: KubeClientOptions = {}) {
+    this.#connection = connection;
+    this.#server = connection.server;
     this.#logger = options.logger ?? silentLogger;
     this.#userAgent = options.userAgent ?? 'trivy-ts';
     this.#maxRetries = options.maxRetries ?? 5;
   }
 
-  get kubeConfig(): KubeConfig {
-    return this.#config;
+  get connection(): ClusterConnection {
+    return this.#connection;
   }
 
   async get<T extends KubernetesObject>(
@@ -425,13 +423,10 @@ export class KubeClient {
     this.stats.requests[verb] = (this.stats.requests[verb] ?? 0) + 1;
   }
 
-  /** Authorization headers from the kubeconfig (bearer token, token file, exec plugin), refreshed every 30 s. */
+  /** Authorization headers from the connection (bearer token, token file, exec plugin), kept 30 s. */
   async #headers(): Promise<Record<string, string>> {
     if (this.#auth && Date.now() - this.#auth.at < authCacheMs) return this.#auth.headers;
-    const options: { headers?: Record<string, string>; auth?: string } = {};
-    await this.#config.applyToHTTPSOptions(options as never);
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+    const headers = await this.#connection.authHeaders();
     this.#auth = { headers, at: Date.now() };
     return headers;
   }
@@ -453,26 +448,7 @@ export class KubeClient {
   }
 
   #tlsOptions() {
-    const tls: {
-      ca?: Buffer;
-      cert?: Buffer;
-      key?: Buffer;
-      rejectUnauthorized?: boolean;
-      servername?: string;
-    } = {};
-    const cluster = this.#config.getCurrentCluster();
-    const user = this.#config.getCurrentUser();
-    const read = (file?: string, data?: string) =>
-      file ? readFileSync(file) : data ? Buffer.from(data, 'base64') : undefined;
-    const ca = read(cluster?.caFile, cluster?.caData);
-    const cert = read(user?.certFile, user?.certData);
-    const key = read(user?.keyFile, user?.keyData);
-    if (ca) tls.ca = ca;
-    if (cert) tls.cert = cert;
-    if (key) tls.key = key;
-    if (cluster?.skipTLSVerify) tls.rejectUnauthorized = false;
-    if (cluster?.tlsServerName) tls.servername = cluster.tlsServerName;
-    return tls;
+    return { ...this.#connection.tls };
   }
 }
 

@@ -30,7 +30,10 @@ export function relativePath(path: string): string {
 export function matchesSkipPattern(path: string, patterns: readonly string[]): boolean {
   const rel = relativePath(path);
   return compiledPatterns(patterns).some(
-    ({ pattern, literal }) => rel.includes(literal) && posix.matchesGlob(rel, pattern),
+    ({ pattern, literal, suffixes }) =>
+      rel.includes(literal) &&
+      (suffixes === undefined || suffixes.some((suffix) => rel.endsWith(suffix))) &&
+      posix.matchesGlob(rel, pattern),
   );
 }
 
@@ -38,6 +41,8 @@ interface SkipPattern {
   pattern: string;
   /** Text every match contains; a path without it cannot match, so the costly glob test is skipped. */
   literal: string;
+  /** Endings of which every match has one (see requiredSuffixes); undefined when the pattern gives none. */
+  suffixes: string[] | undefined;
 }
 
 /** The walker asks for every file of an image; `matchesGlob` compiles its pattern on each call. */
@@ -46,7 +51,11 @@ const compiledLists = new WeakMap<readonly string[], SkipPattern[]>();
 function compiledPatterns(patterns: readonly string[]): SkipPattern[] {
   let compiled = compiledLists.get(patterns);
   if (!compiled) {
-    compiled = patterns.map((pattern) => ({ pattern, literal: requiredLiteral(pattern) }));
+    compiled = patterns.map((pattern) => ({
+      pattern,
+      literal: requiredLiteral(pattern),
+      suffixes: requiredSuffixes(pattern),
+    }));
     compiledLists.set(patterns, compiled);
   }
   return compiled;
@@ -75,6 +84,29 @@ export function requiredLiteral(pattern: string): string {
   }
   keep();
   return longest;
+}
+
+/**
+ * The endings a match must have when the pattern's last segment ends in plain text, optionally around one `{…}`
+ * group of plain alternatives: a last segment `*.{jpg,png}` gives `.jpg` and `.png`, `go.sum` gives `go.sum`. The
+ * extension pattern's literal (`.`) is in nearly every path, its endings in few. Undefined when the pattern ends in a
+ * wildcard, or uses escapes, negation, extglobs, nested groups or ranges.
+ */
+export function requiredSuffixes(pattern: string): string[] | undefined {
+  if (/[\\()|@+!]/.test(pattern)) return undefined;
+  const segment = pattern.slice(pattern.lastIndexOf('/') + 1);
+  const tail = segment.slice(
+    Math.max(segment.lastIndexOf('*'), segment.lastIndexOf('?'), segment.lastIndexOf(']')) + 1,
+  );
+  const group = /^([^{}[\]]*)\{([^{}[\]]*)\}([^{}[\]]*)$/.exec(tail);
+  if (group) {
+    const [, before = '', alternatives = '', after = ''] = group;
+    // Without a comma minimatch reads the braces literally; `..` would be a range.
+    if (!alternatives.includes(',') || alternatives.includes('..')) return undefined;
+    return alternatives.split(',').map((alternative) => `${before}${alternative}${after}`);
+  }
+  if (tail === '' || /[{}[\]]/.test(tail)) return undefined;
+  return [tail];
 }
 
 /** How many leading bytes the binary test looks at. */

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { buildCli } from '../../../scripts/build.ts';
 import type { Operator } from '../../../src/operator/operator.ts';
 import {
   applyTrivyConfig,
@@ -102,18 +104,20 @@ describe('operator: leader election and the command line', () => {
     );
   });
 
-  it('`trivy-ts operator --kubeconfig` runs out of cluster, serves /status, and stops cleanly on SIGTERM', async () => {
+  /** Runs `operator` as a process (`command` is the CLI), waits for a report of a new Deployment, checks `status`. */
+  async function operatorProcess(command: string[], name: string) {
     for (const operator of operators.splice(0)) await operator.stop();
     const healthPort = await freePort();
     const env = {
       ...process.env,
       ...operatorEnv(world, {
         OPERATOR_SCAN_MODE: 'Inline',
-        OPERATOR_CACHE_DIR: join(world.scratch, 'cache-cli'),
+        OPERATOR_CACHE_DIR: join(world.scratch, `cache-${name}`),
         OPERATOR_HEALTH_PROBE_BIND_ADDRESS: `127.0.0.1:${healthPort}`,
       }),
     };
-    const child = spawn(launcher, ['operator', '--kubeconfig', world.kubeconfig, '--quiet'], {
+    const [program = '', ...args] = command;
+    const child = spawn(program, [...args, 'operator', '--kubeconfig', world.kubeconfig, '--quiet'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -125,11 +129,11 @@ describe('operator: leader election and the command line', () => {
         async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status === 200,
         60_000,
       );
-      await world.apply(deployment('cli', { main: image.ref }));
+      await world.apply(deployment(name, { main: image.ref }));
       await eventually('a report from the process', async () =>
-        (await reportNames(world)).some((name) => name.startsWith('replicaset-cli-')),
+        (await reportNames(world)).some((report) => report.startsWith(`replicaset-${name}-`)),
       );
-      const status = spawn(launcher, ['status', '--url', `http://127.0.0.1:${healthPort}`], {
+      const status = spawn(program, [...args, 'status', '--url', `http://127.0.0.1:${healthPort}`], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let table = '';
@@ -144,6 +148,17 @@ describe('operator: leader election and the command line', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  }
+
+  it('`trivy-ts operator --kubeconfig` runs out of cluster, serves /status, and stops cleanly on SIGTERM', async () => {
+    await operatorProcess([launcher], 'cli');
+  });
+
+  it('the CLI bundle (as in the container image) runs the operator the same way', async () => {
+    // The bundle finds the packages it leaves out by walking up to a node_modules, as in a checkout or the image.
+    await symlink(join(repoRoot, 'node_modules'), join(world.scratch, 'node_modules'));
+    const { outdir } = await buildCli(join(world.scratch, 'dist', 'cli'));
+    await operatorProcess([process.execPath, join(outdir, 'main.js')], 'bundled');
   });
 
   it('a bad configuration stops the operator at start with every problem listed', async () => {

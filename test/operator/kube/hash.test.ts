@@ -80,6 +80,8 @@ describe('canonicalJson', () => {
       undefined,
       () => 1,
       { toJSON: () => ({ b: 1, a: [undefined] }) },
+      // A hole must hash like JSON.stringify renders it (null).
+      // eslint-disable-next-line no-sparse-arrays
       [1, , 3],
       { 10: 1, 9: 2, b: 3, a: 4 },
     ])

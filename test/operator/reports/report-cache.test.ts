@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadClusterConnection } from '../../../src/operator/kube/kube-config.ts';
 import { KubeClient } from '../../../src/operator/kube/client.ts';
 import { ownerLabels, RESOURCE_NAME_HASH_LABEL } from '../../../src/operator/reports/labels.ts';
 import { ReportCache } from '../../../src/operator/reports/report-cache.ts';
@@ -71,9 +71,7 @@ describe('ReportCache.select', () => {
     ] as const) {
       emulator.store.create(vulnerabilityReports, report(namespace, owner, container) as never);
     }
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(emulator.kubeconfigPath);
-    client = new KubeClient(kubeConfig);
+    client = new KubeClient(loadClusterConnection({ kubeconfig: emulator.kubeconfigPath }));
     cache = new ReportCache({
       client,
       kinds: ['VulnerabilityReport'],

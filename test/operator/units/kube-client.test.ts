@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { loadClusterConnection } from '../../../src/operator/kube/kube-config.ts';
 import { KubeApiError, KubeClient } from '../../../src/operator/kube/client.ts';
 import { Informer, type InformerEvent } from '../../../src/operator/kube/informer.ts';
 import { builtin } from '../../../src/operator/kube/resource-types.ts';
@@ -28,9 +29,7 @@ describe('KubeClient and Informer', () => {
   let client: KubeClient;
   before(async () => {
     emulator = await startEmulator();
-    const config = new KubeConfig();
-    config.loadFromFile(emulator.kubeconfigPath);
-    client = new KubeClient(config);
+    client = new KubeClient(loadClusterConnection({ kubeconfig: emulator.kubeconfigPath }));
   });
   after(async () => {
     await client?.close();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { loadClusterConnection } from '../../../src/operator/kube/kube-config.ts';
 import { KubeClient, type WatchEvent } from '../../../src/operator/kube/client.ts';
 import { builtin } from '../../../src/operator/kube/resource-types.ts';
 import { startEmulator, type Emulator } from '../../emulator/index.ts';
@@ -14,9 +15,7 @@ describe('KubeClient.watch stream', () => {
   let client: KubeClient;
   before(async () => {
     emulator = await startEmulator();
-    const config = new KubeConfig();
-    config.loadFromFile(emulator.kubeconfigPath);
-    client = new KubeClient(config);
+    client = new KubeClient(loadClusterConnection({ kubeconfig: emulator.kubeconfigPath }));
   });
   after(async () => {
     await client?.close();

@@ -7,6 +7,7 @@ import {
   matchesSkipPattern,
   defaultSkipPatterns,
   requiredLiteral,
+  requiredSuffixes,
 } from '../../../src/scanner/secrets/files.ts';
 import { posix } from 'node:path';
 
@@ -68,11 +69,32 @@ describe('matchesSkipPattern', () => {
     assert.equal(requiredLiteral('!**/keep.txt'), '');
   });
 
+  it('pre-filters on the endings every match has, when the last segment ends in text or in one group', () => {
+    assert.deepEqual(requiredSuffixes('**/*.{jpg,png,tar}'), ['.jpg', '.png', '.tar']);
+    assert.deepEqual(requiredSuffixes('**/go.sum'), ['go.sum']);
+    assert.deepEqual(requiredSuffixes('app/*/config[0-9].yaml'), ['.yaml']);
+    assert.deepEqual(requiredSuffixes('**/*.{gz,}'), ['.gz', '.']);
+    assert.deepEqual(requiredSuffixes('x/*.{a,b}.bak'), ['.a.bak', '.b.bak']);
+    for (const none of [
+      '**/.git/**',
+      'etc/**',
+      '*',
+      '**/*.{jpg}',
+      '**/*.{1..3}',
+      '**/{a/b,c}',
+      '!**/x.txt',
+      '*.{a*,b}',
+    ])
+      assert.equal(requiredSuffixes(none), undefined, none);
+  });
+
   it('decides exactly as path.matchesGlob does', () => {
     const patterns = [
       ...defaultSkipPatterns,
       'app/*/config[0-9].yaml',
       '**/secrets/*.{env,txt}',
+      '**/*.{jpg,}',
+      '*.{log,lock}',
       'etc/**',
       '*.log',
       '**/a?c/**',

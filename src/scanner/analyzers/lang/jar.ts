@@ -23,6 +23,11 @@ const maxTotalBytes = 1024 * 1024 * 1024;
  * same nested jar under many names (entries may share their data) would otherwise multiply at every level.
  */
 const maxArchives = 20_000;
+/**
+ * Longest groupId, artifactId or version taken as real. Coordinates on Maven Central stay far below it; a longer one
+ * is junk, and from a deflated entry a few hundred bytes of jar would become tens of KiB in every report.
+ */
+const maxCoordinateLength = 256;
 
 interface Budget {
   bytes: number;
@@ -89,7 +94,7 @@ function archivePackages(path: string, archive: Uint8Array, depth: number, budge
     const groupId = properties.get('groupId');
     const artifactId = properties.get('artifactId');
     const version = properties.get('version');
-    if (!groupId || !artifactId || !version) continue;
+    if (!plausible(groupId) || !plausible(artifactId) || !plausible(version)) continue;
     packages.push(mavenPackage(groupId, artifactId, version, path));
     if (fromFileName && fromFileName.artifactId === artifactId && fromFileName.version === version) {
       describesArchive = true;
@@ -100,7 +105,7 @@ function archivePackages(path: string, archive: Uint8Array, depth: number, budge
     const coordinates = manifestBytes
       ? manifestCoordinates(Buffer.from(manifestBytes).toString('utf8'))
       : undefined;
-    if (coordinates)
+    if (coordinates && [coordinates.groupId, coordinates.artifactId, coordinates.version].every(plausible))
       packages.push(mavenPackage(coordinates.groupId, coordinates.artifactId, coordinates.version, path));
   }
 
@@ -109,6 +114,9 @@ function archivePackages(path: string, archive: Uint8Array, depth: number, budge
   }
   return packages;
 }
+
+const plausible = (part: string | undefined): part is string =>
+  part !== undefined && part !== '' && part.length <= maxCoordinateLength;
 
 function mavenPackage(groupId: string, artifactId: string, version: string, filePath: string): Package {
   const name = `${groupId}:${artifactId}`;
