@@ -115,3 +115,42 @@ describe('bin/trivy-ts: bundle or sources', () => {
     assert.equal(await entry(), 'bundle');
   });
 });
+
+describe('bin/trivy-ts: V8 flags', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'trivy-ts-launcher-flags-'));
+    await mkdir(join(root, 'bin'));
+    await copyFile(launcher, join(root, 'bin', 'trivy-ts'));
+    await mkdir(join(root, 'node_modules', '.bin'), { recursive: true });
+    await symlink(await realpath(process.execPath), join(root, 'node_modules', '.bin', 'node'));
+    await mkdir(join(root, 'src', 'cli'), { recursive: true });
+    // A stand-in CLI that prints the flags Node was started with.
+    await writeFile(join(root, 'src', 'cli', 'main.ts'), 'console.log(JSON.stringify(process.execArgv));\n');
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const flags = async (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    JSON.parse(
+      (await run(join(root, 'bin', 'trivy-ts'), args, { env: { ...process.env, ...env } })).stdout,
+    ) as string[];
+
+  it('gives every command a small young generation, and the operator a heap kept near its live set', async () => {
+    assert.ok((await flags(['image', 'x'])).includes('--max-semi-space-size=4'));
+    assert.ok(!(await flags(['image', 'x'])).includes('--optimize-for-size'));
+    const operator = await flags(['--cache-dir', '/tmp/x', 'operator', '--kubeconfig', 'k']);
+    assert.ok(operator.includes('--max-semi-space-size=4'));
+    assert.ok(operator.includes('--optimize-for-size'));
+  });
+
+  it('lets TRIVY_TS_OPERATOR_V8_FLAGS replace the operator flags, or drop them when empty', async () => {
+    const replaced = await flags(['operator'], { TRIVY_TS_OPERATOR_V8_FLAGS: '--max-old-space-size=512' });
+    assert.ok(replaced.includes('--max-old-space-size=512'));
+    assert.ok(!replaced.includes('--optimize-for-size'));
+    assert.ok(
+      !(await flags(['operator'], { TRIVY_TS_OPERATOR_V8_FLAGS: '' })).includes('--optimize-for-size'),
+    );
+  });
+});
