@@ -281,11 +281,26 @@ const LAUNCHER_FLAGS = [
   ...readFileSync(join(import.meta.dirname, '..', 'bin', 'trivy-ts'), 'utf8').matchAll(/^exec .*$/gm),
 ].flatMap((line) => [...line[0].matchAll(/ (--max-[a-z0-9-]+=[^\s"]+)/g)].map((flag) => flag[1] ?? ''));
 
-function runPhase<T>(phase: string, args: string[] = [], nodeFlags: string[] = []): T {
+/**
+ * The environment `bin/trivy-ts` adds: V8's compile cache, so that modules are neither type-stripped nor compiled
+ * again at each start (stripping instantiates a WebAssembly compiler whose memory stays in the process: ~30 MiB).
+ * A bench phase warms it once before the measured run.
+ */
+const LAUNCHER_ENV = {
+  ...process.env,
+  NODE_COMPILE_CACHE: join(import.meta.dirname, '..', 'node_modules', '.cache', 'trivy-ts-compile'),
+};
+
+function runPhase<T>(
+  phase: string,
+  args: string[] = [],
+  nodeFlags: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): T {
   const result = spawnSync(
     process.execPath,
     [...nodeFlags, '--disable-warning=ExperimentalWarning', import.meta.filename, '--phase', phase, ...args],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MIB },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MIB, env },
   );
   if (result.status !== 0) throw new Error(`bench phase ${phase} failed with exit ${result.status}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as T;
@@ -419,7 +434,9 @@ function orchestrate(writeToDocs: boolean): void {
     maxRssMb: number;
   };
   const rss = runPhase<RssResult>('rss');
-  const rssLauncher = runPhase<RssResult>('rss', [], LAUNCHER_FLAGS);
+  runPhase('baseline', [], LAUNCHER_FLAGS, LAUNCHER_ENV); // fills the compile cache
+  const baselineLauncher = runPhase<{ maxRssMb: number }>('baseline', [], LAUNCHER_FLAGS, LAUNCHER_ENV);
+  const rssLauncher = runPhase<RssResult>('rss', [], LAUNCHER_FLAGS, LAUNCHER_ENV);
   const rssAdvisoriesOnly = runPhase<RssResult>('rss', ['advisories-only']);
   const scan = runPhase<{
     entries: number;
@@ -503,7 +520,7 @@ function orchestrate(writeToDocs: boolean): void {
       verdict: '-',
     },
     {
-      metric: `Peak RSS during the whole-file query, as \`bin/trivy-ts\` runs (\`${LAUNCHER_FLAGS.join(' ')}\`)`,
+      metric: `Peak RSS during the whole-file query, as \`bin/trivy-ts\` runs (\`${LAUNCHER_FLAGS.join(' ')}\`, compile cache)`,
       value: `${format(rssLauncher.maxRssMb)} MiB (query took ${format(rssLauncher.seconds, 1)} s)`,
       target: '≤ 150 MiB',
       verdict: pass(rssLauncher.maxRssMb <= 150),
@@ -522,7 +539,7 @@ function orchestrate(writeToDocs: boolean): void {
     },
     {
       metric: 'Baseline RSS: Node + trivy-ts modules, DB open, nothing queried',
-      value: `${format(baseline.maxRssMb)} MiB`,
+      value: `${format(baseline.maxRssMb)} MiB; ${format(baselineLauncher.maxRssMb)} MiB as \`bin/trivy-ts\` runs`,
       target: '-',
       verdict: '-',
     },
@@ -555,7 +572,8 @@ ${table}
 - The whole-file query looks up every package of every bucket and \`vulnerability()\` for every advisory found, through
   the default caches (${DEFAULT_PAGE_CACHE_BYTES / 2 ** 20} MiB page cache, ${DEFAULT_ADVISORY_CACHE_BYTES / 2 ** 20} MiB of decoded advisory lists, ${DEFAULT_VULNERABILITY_CACHE_BYTES / 2 ** 20} MiB of decoded vulnerabilities). Their
   admission filter kept ${format(rss.advisoryListsCached)} advisory lists and ${format(rss.vulnerabilitiesCached)} vulnerabilities: a pass over the
-  whole file asks for almost everything once, so it neither fills nor churns them.
+  whole file asks for most things once, so it fills them with what many packages share (kernel CVEs) and does not
+  churn them.
 - Where the time and memory go:
   - The bbolt reader allocates nothing per page: pages live in frames (buffer + node) allocated once up to the cache
     budget and reused on eviction; runs of pages read in file order are fetched ${format(scan.pagesPerRead, 0)} at a time with one
@@ -571,6 +589,10 @@ ${table}
     details of each of their advisories are decoded, so they outlive young collections (30–35 MiB of survivors per
     run in \`--trace-gc-nvp\` traces, enough for the step from 16 to 32 MiB). \`bin/trivy-ts\` caps the young generation
     (it pays off for image scans too, see the image section), which is why the target is measured with its flags.
+  - \`bin/trivy-ts\` also sets V8's compile cache (\`NODE_COMPILE_CACHE\`): without it Node type-strips every source
+    module at each start, and the WebAssembly compiler that does it keeps its memory (the two baselines in the table).
+    The target row runs the same way, after one run that fills the cache. (The bundle of \`npm run build\` strips
+    nothing at run time.)
   - Uncached lookups are dominated by JSON decoding of advisories (\`JSON.parse\` plus field checks), then the
     B+tree descent. Only the decoded-advisory cache gets repeated lookups past 200,000/s; it costs memory, not
     correctness (results are frozen and shared).
