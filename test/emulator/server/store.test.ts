@@ -138,6 +138,29 @@ describe('object semantics', () => {
     );
   });
 
+  it('names RBAC objects like path segments, as the real server does (system: names allowed)', () => {
+    const store = new MemoryClusterStore();
+    const CLUSTER_ROLE: ResourceRef = {
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      resource: 'clusterroles',
+    };
+    const role = (name: string): KubeObject => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name },
+      rules: [],
+    });
+    for (const name of ['system:node', 'system:controller:job-controller', 'Upper_Case'])
+      assert.equal(store.create(CLUSTER_ROLE, role(name)).metadata.name, name);
+    rejects(
+      () => store.create(CLUSTER_ROLE, role('a/b')),
+      422,
+      `ClusterRole.rbac.authorization.k8s.io "a/b" is invalid: metadata.name: Invalid value: "a/b": may not contain '/'`,
+    );
+    rejects(() => store.create(CLUSTER_ROLE, role('..')), 422, /may not be '\.\.'/);
+  });
+
   it('answers a stale resourceVersion with the real 409 Conflict and skips no-op updates', () => {
     const store = new MemoryClusterStore();
     const first = store.create(DEPLOY, {

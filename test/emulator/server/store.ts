@@ -71,6 +71,15 @@ const SUBDOMAIN_MESSAGE =
 const LABEL_MESSAGE =
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Kubernetes' ValidatePathSegmentName: any name that is usable as one segment of a URL path. */
+function pathSegmentNameProblem(name: string): string | undefined {
+  if (name === '.' || name === '..') return `may not be '${name}'`;
+  for (const illegal of ['/', '%']) if (name.includes(illegal)) return `may not contain '${illegal}'`;
+  return undefined;
+}
+
 /** Kinds whose API strategy tracks metadata.generation (workloads, CRDs, custom resources, ...). */
 const GENERATION_GROUPS = new Set([
   'apps',
@@ -655,13 +664,21 @@ export class MemoryClusterStore implements ClusterStore {
       });
     } else {
       const isNamespace = type.group === '' && type.resource === 'namespaces';
-      const ok = isNamespace
-        ? DNS_LABEL.test(name) && name.length <= 63
-        : DNS_SUBDOMAIN.test(name) && name.length <= 253;
-      if (!ok) {
+      // RBAC objects are named like path segments, as the real server validates them (`system:node`, `edit`).
+      const problem =
+        type.group === RBAC_GROUP
+          ? pathSegmentNameProblem(name)
+          : isNamespace
+            ? DNS_LABEL.test(name) && name.length <= 63
+              ? undefined
+              : LABEL_MESSAGE
+            : DNS_SUBDOMAIN.test(name) && name.length <= 253
+              ? undefined
+              : SUBDOMAIN_MESSAGE;
+      if (problem !== undefined) {
         causes.push({
           reason: 'FieldValueInvalid',
-          message: `Invalid value: "${name}": ${isNamespace ? LABEL_MESSAGE : SUBDOMAIN_MESSAGE}`,
+          message: `Invalid value: "${name}": ${problem}`,
           field: 'metadata.name',
         });
       }

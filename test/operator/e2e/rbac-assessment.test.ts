@@ -99,9 +99,8 @@ describe('operator: RBAC assessment and custom checks', () => {
     await world.kubectl(['create', 'namespace', 'team']);
     await world.apply(
       clusterRole('wildcard-admin'),
-      // Real clusters accept `system:` names for RBAC objects; the emulator validates them as DNS subdomains, so the
-      // hashed-name path is exercised with a dotted name here (system: names: test/operator/config-audit/).
       clusterRole('wildcard.example.com'),
+      clusterRole('system:wildcard'),
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
@@ -164,7 +163,7 @@ describe('operator: RBAC assessment and custom checks', () => {
     assert.equal(critical?.split(' ').pop(), '2', page.slice(0, 2000));
   });
 
-  it('a ClusterRole whose name is no DNS label gets a hashed name; a Role gets role-<name>', async () => {
+  it('a ClusterRole whose name is no DNS label (dotted, system:) gets a hashed name; a Role gets role-<name>', async () => {
     const hashed = await eventually('the dotted ClusterRole report', async () =>
       (await clusterReports()).find(
         (report) => report.metadata.labels['trivy-operator.resource.name'] === 'wildcard.example.com',
@@ -173,6 +172,20 @@ describe('operator: RBAC assessment and custom checks', () => {
     assert.match(hashed.metadata.name, /^clusterrole-[bcdfghjklmnpqrstvwxz2456789]+$/);
     assert.deepEqual(
       hashed.report.checks.map((check) => check.checkID),
+      ['KSV044', 'KSV046'],
+    );
+
+    // `system:` names cannot be label values: the label carries their hash, an annotation the name.
+    const system = await eventually('the system: ClusterRole report', async () =>
+      (await clusterReports()).find(
+        (report) => report.metadata.annotations?.['trivy-operator.resource.name'] === 'system:wildcard',
+      ),
+    );
+    assert.match(system.metadata.name, /^clusterrole-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.equal(system.metadata.labels['trivy-operator.resource.name'], undefined);
+    assert.ok(system.metadata.labels['trivy-operator.resource.name-hash']);
+    assert.deepEqual(
+      system.report.checks.map((check) => check.checkID),
       ['KSV044', 'KSV046'],
     );
 
@@ -203,9 +216,9 @@ describe('operator: RBAC assessment and custom checks', () => {
     const batchesBefore = operator!.configAudit!.rolloutBatches;
 
     await world.apply(policies(teamLabelPolicy));
-    const withCustom = await eventually('the custom check in both ClusterRole reports', async () => {
+    const withCustom = await eventually('the custom check in the three ClusterRole reports', async () => {
       const reports = await clusterReports();
-      return reports.length === 2 &&
+      return reports.length === 3 &&
         reports.every((report) => report.report.checks.some((c) => c.checkID === 'ORG-0001'))
         ? reports
         : undefined;
@@ -227,7 +240,7 @@ describe('operator: RBAC assessment and custom checks', () => {
     assert.equal(admin.report.summary.mediumCount, 1);
     // Batches of OPERATOR_BATCH_DELETE_LIMIT=1: one per ClusterRole.
     await operator!.configAudit!.idle();
-    assert.ok(operator!.configAudit!.rolloutBatches - batchesBefore >= 2);
+    assert.ok(operator!.configAudit!.rolloutBatches - batchesBefore >= 3);
     // Reports of other kinds were not touched.
     assert.equal(
       (await roleReport('rbacassessmentreports', 'role-everything'))!.metadata.resourceVersion,
