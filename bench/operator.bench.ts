@@ -193,7 +193,7 @@ interface OperatorStatus {
 interface Variant {
   mode: 'Job' | 'Inline';
   label: string;
-  /** TRIVY_TS_OPERATOR_V8_FLAGS for the operator process; unset: the launcher's default (`--optimize-for-size`). */
+  /** TRIVY_TS_OPERATOR_V8_FLAGS for the operator process; unset: the launcher's default (`--optimize-for-size`, a 4 MiB young generation). */
   operatorV8Flags?: string;
 }
 
@@ -205,7 +205,7 @@ function parseVariant(text: string): Variant | undefined {
     const mode = text.startsWith('Job') ? 'Job' : 'Inline';
     return {
       mode,
-      label: `${mode} mode, V8 defaults (\`TRIVY_TS_OPERATOR_V8_FLAGS=\`)`,
+      label: `${mode} mode, without the operator's V8 flags (\`TRIVY_TS_OPERATOR_V8_FLAGS=\`)`,
       operatorV8Flags: '',
     };
   }
@@ -864,8 +864,8 @@ try {
       "brought back by the watch). With V8's defaults, on a machine without a memory limit, the old generation " +
       'grows to several times the live heap between full collections: that is the difference between the first ' +
       'and the last run. `bin/trivy-ts` therefore runs `operator` with `--optimize-for-size` (smaller heap growing ' +
-      'steps, a memory-reducing GC and code compiled for size), which keeps RSS near ready + live data for about ' +
-      "twice the operator's CPU while it writes reports (compare the operator CPU of the first and the last run; " +
+      'steps, a memory-reducing GC and code compiled for size), which keeps RSS near ready + live data for 1.5–2× ' +
+      "the operator's CPU while it writes reports (compare the operator CPU of the first and the last run; " +
       'idle, the difference is nil). In Job mode coverage barely moves (the operator mostly waits on scan Jobs and ' +
       'the API); in Inline mode the scans themselves run slower. Tried and not kept: ' +
       '`--max-old-space-size=256` (peaks of ~226 MiB at coverage but ~263 MiB with the re-match, and a hard limit ' +

@@ -138,10 +138,14 @@ describe('bin/trivy-ts: V8 flags', () => {
     ) as string[];
 
   it('gives every command a small young generation, and the operator a heap kept near its live set', async () => {
-    assert.ok((await flags(['image', 'x'])).includes('--max-semi-space-size=4'));
+    assert.ok((await flags(['image', 'x'])).includes('--max-semi-space-size=8'));
     assert.ok(!(await flags(['image', 'x'])).includes('--optimize-for-size'));
     const operator = await flags(['--cache-dir', '/tmp/x', 'operator', '--kubeconfig', 'k']);
-    assert.ok(operator.includes('--max-semi-space-size=4'));
+    // The last of a repeated V8 flag wins: the operator keeps a 4 MiB young generation.
+    assert.equal(
+      operator.findLast((flag) => flag.startsWith('--max-semi-space-size=')),
+      '--max-semi-space-size=4',
+    );
     assert.ok(operator.includes('--optimize-for-size'));
   });
 
