@@ -110,9 +110,9 @@ export interface ConfigAuditControllerOptions {
 }
 
 type Target =
-  | { skip: true; deleteReport: boolean; requeueAfterMs?: number }
+  | { audit: false; deleteReport: boolean; requeueAfterMs?: number }
   | {
-      skip: false;
+      audit: true;
       owner: AuditedOwner;
       documentHash: string;
       document: () => Promise<KubernetesObject | undefined>;
@@ -341,7 +341,7 @@ export class ConfigAuditController {
     const target = WORKLOAD_AUDIT_KINDS.has(kind)
       ? this.#workloadTarget(kind, namespace, name, settings)
       : this.#resourceTarget(kind, namespace, name, settings);
-    if (target.skip) {
+    if (!target.audit) {
       if (!target.deleteReport) return { wrote: false, ...pick(target.requeueAfterMs) };
       const deleted = await this.#deleteReports(kind, namespace, name);
       return { wrote: deleted };
@@ -386,23 +386,24 @@ export class ConfigAuditController {
 
   #workloadTarget(kind: string, namespace: string, name: string, settings: ConfigAuditSettings): Target {
     const workload = this.#options.view.workload({ kind, namespace, name });
-    if (!workload) return { skip: true, deleteReport: false };
+    if (!workload) return { audit: false, deleteReport: false };
     const resolution = resolveReportOwner(workload, this.#options.view, settings.ownership);
     if ('skip' in resolution) {
       const { code } = resolution.skip;
-      if (code === 'controller-not-cached') return { skip: true, deleteReport: false, requeueAfterMs: 2000 };
+      if (code === 'controller-not-cached')
+        return { audit: false, deleteReport: false, requeueAfterMs: 2000 };
       // A report of an old revision is historical: upstream marks it `report-ttl: 0s` for deletion; deleting at
       // once is the same without the round trip. A skip label is the user opting the object out.
-      return { skip: true, deleteReport: code === 'old-revision' || code === 'skip-label' };
+      return { audit: false, deleteReport: code === 'old-revision' || code === 'skip-label' };
     }
     const labels = workload.object.metadata?.labels ?? {};
     if (excludedByLabels(labels, settings.ownership.skipResourceByLabels))
-      return { skip: true, deleteReport: true };
+      return { audit: false, deleteReport: true };
     const type = WORKLOAD_TYPES[kind]!;
     const document = auditDocument(workload.object as KubernetesObject, kind, apiVersionOf(type));
     const { uid = '' } = workload.object.metadata ?? {};
     return {
-      skip: false,
+      audit: true,
       owner: { kind, namespace, name, apiVersion: apiVersionOf(type), uid, labels },
       documentHash: auditDocumentHash(document),
       document: () => Promise.resolve(document),
@@ -411,14 +412,14 @@ export class ConfigAuditController {
 
   #resourceTarget(kind: string, namespace: string, name: string, settings: ConfigAuditSettings): Target {
     const cached = this.#resources.get(kind, namespace, name);
-    if (!cached) return { skip: true, deleteReport: false };
+    if (!cached) return { audit: false, deleteReport: false };
     const labels = cached.metadata.labels ?? {};
-    if (cached.metadata.deletionTimestamp) return { skip: true, deleteReport: false };
+    if (cached.metadata.deletionTimestamp) return { audit: false, deleteReport: false };
     if (excludedByLabels(labels, settings.ownership.skipResourceByLabels))
-      return { skip: true, deleteReport: true };
+      return { audit: false, deleteReport: true };
     const type = RESOURCE_AUDIT_TYPES[kind as ConfigAuditKind]!;
     return {
-      skip: false,
+      audit: true,
       owner: { kind, namespace, name, apiVersion: cached.apiVersion, uid: cached.metadata.uid ?? '', labels },
       documentHash: cached.documentHash,
       document: async () => {
