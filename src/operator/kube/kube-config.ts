@@ -56,12 +56,16 @@ export function loadClusterConnection(options: LoadOptions = {}): ClusterConnect
   const env = options.env ?? process.env;
   const files = options.kubeconfig
     ? [options.kubeconfig]
-    : env.KUBECONFIG
-      ? env.KUBECONFIG.split(delimiter).filter(Boolean)
-      : [join(env.HOME ?? homedir(), '.kube', 'config')].filter((file) => existsSync(file));
+    : // As kubectl: files of $KUBECONFIG that do not exist are skipped.
+      (env.KUBECONFIG
+        ? env.KUBECONFIG.split(delimiter)
+        : [join(env.HOME ?? homedir(), '.kube', 'config')]
+      ).filter((file) => file !== '' && existsSync(file));
   if (files.length === 0) {
     if (env.KUBERNETES_SERVICE_HOST) return inClusterConnection(env);
-    throw new KubeConfigError('no kubeconfig found (~/.kube/config) and not running in a cluster');
+    throw new KubeConfigError(
+      `no kubeconfig found (${env.KUBECONFIG ? `$KUBECONFIG=${env.KUBECONFIG}` : '~/.kube/config'}) and not running in a cluster`,
+    );
   }
   return fromKubeconfigFiles(files, options.context);
 }
@@ -164,8 +168,15 @@ function connection(parts: {
     tls: parts.tls,
     async authHeaders() {
       const options: { headers: Record<string, string>; cert?: string; key?: string } = { headers: {} };
-      if (exec.isAuthProvider(user)) await exec.applyAuthentication(user, options);
-      else if (file.isAuthProvider(user)) await file.applyAuthentication(user, options);
+      if (exec.isAuthProvider(user)) {
+        await exec.applyAuthentication(user, options);
+        // The TLS settings are fixed when the client's connection pool is made; a certificate from a plugin comes later.
+        if (options.cert !== undefined && options.headers.Authorization === undefined) {
+          throw new KubeConfigError(
+            `the exec plugin of user ${JSON.stringify(user.name)} returned a client certificate; only plugins that return a token are supported`,
+          );
+        }
+      } else if (file.isAuthProvider(user)) await file.applyAuthentication(user, options);
       else if (user.authProvider) {
         provider ??= loadAuthProvider(user);
         await (await provider)?.applyAuthentication(user, options);

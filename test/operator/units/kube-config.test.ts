@@ -65,7 +65,7 @@ describe('loadClusterConnection', () => {
     );
   });
 
-  it('merges $KUBECONFIG files, the first definition and current-context winning', async () => {
+  it('merges $KUBECONFIG files (skipping missing ones), the first definition and current-context winning', async () => {
     const first = await kubeconfig('first.yaml', {
       clusters: [cluster('shared', 'https://first:1')],
       contexts: [context('one', 'shared', 'nobody')],
@@ -76,7 +76,7 @@ describe('loadClusterConnection', () => {
       contexts: [context('two', 'other', 'nobody')],
       'current-context': 'two',
     });
-    const env = { KUBECONFIG: [first, second].join(delimiter) };
+    const env = { KUBECONFIG: [join(scratch, 'missing.yaml'), first, second].join(delimiter) };
     assert.equal(loadClusterConnection({ env }).server, 'https://first:1');
     assert.equal(loadClusterConnection({ env, context: 'two' }).server, 'https://other:3');
   });
@@ -141,6 +141,36 @@ describe('loadClusterConnection', () => {
     });
     const connection = loadClusterConnection({ kubeconfig: file, env: {} });
     assert.deepEqual(await connection.authHeaders(), { Authorization: 'Bearer from-plugin' });
+  });
+
+  it('refuses, with a clear error, an exec plugin that returns a client certificate', async () => {
+    const plugin = join(scratch, 'cert-plugin.sh');
+    await writeFile(
+      plugin,
+      `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"clientCertificateData":"CERT","clientKeyData":"KEY"}}'\n`,
+    );
+    await chmod(plugin, 0o755);
+    const file = await kubeconfig('exec-cert.yaml', {
+      clusters: [cluster('c', 'https://c:443')],
+      users: [
+        {
+          name: 'certs',
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command: plugin,
+              interactiveMode: 'Never',
+            },
+          },
+        },
+      ],
+      contexts: [context('c', 'c', 'certs')],
+      'current-context': 'c',
+    });
+    await assert.rejects(
+      loadClusterConnection({ kubeconfig: file, env: {} }).authHeaders(),
+      /exec plugin of user "certs" returned a client certificate/,
+    );
   });
 
   it('says what is missing when there is no kubeconfig and no cluster', async () => {
