@@ -180,6 +180,28 @@ function summarySamples(
   return lines;
 }
 
+/**
+ * One series (value 1) per distinct finding of an image report: `labelsOf` renders the finding's own labels, and a
+ * finding whose labels repeat an earlier one's is left out, so a page never holds a duplicate series.
+ */
+function distinctFindingSeries(
+  report: ReportView,
+  name: string,
+  findings: unknown,
+  labelsOf: (finding: Fields) => string,
+): string {
+  const head = `${name}{${imageLabels(report)},`;
+  const seen = new Set<string>();
+  let lines = '';
+  for (const entry of items(findings)) {
+    const labels = labelsOf(fields(entry));
+    if (seen.has(labels)) continue;
+    seen.add(labels);
+    lines += `${head}${labels}${report.dynamic}} 1\n`;
+  }
+  return lines;
+}
+
 /** One entry per check ID; when an ID repeats, a failed entry wins over a passed one. */
 function distinctChecks(checks: readonly unknown[]): Fields[] {
   const byId = new Map<string, Fields>();
@@ -268,26 +290,18 @@ const FAMILIES: readonly FamilySpec[] = [
     ],
     identity: 'namespaced',
     cached: false,
-    samples(report, name) {
-      const head = `${name}{${imageLabels(report)},`;
-      const seen = new Set<string>();
-      let lines = '';
-      for (const entry of items(fields(report.body.report).vulnerabilities)) {
-        const vuln = fields(entry);
+    samples: (report, name) =>
+      distinctFindingSeries(report, name, fields(report.body.report).vulnerabilities, (vuln) => {
         const score = typeof vuln.score === 'number' ? formatPlainNumber(vuln.score) : '';
-        const tail =
+        return (
           `installed_version="${esc(text(vuln.installedVersion))}",fixed_version="${esc(text(vuln.fixedVersion))}",` +
           `published_date="${esc(text(vuln.publishedDate))}",last_modified_date="${esc(text(vuln.lastModifiedDate))}",` +
           `resource="${esc(text(vuln.resource))}",severity="${esc(severityLabel(text(vuln.severity)))}",` +
           `package_type="${esc(text(vuln.packageType))}",pkg_path="${esc(text(vuln.packagePath))}",` +
           `target="${esc(text(vuln.target))}",class="${esc(text(vuln.class))}",` +
-          `vuln_id="${esc(text(vuln.vulnerabilityID))}",vuln_title="${esc(text(vuln.title))}",vuln_score="${score}"`;
-        if (seen.has(tail)) continue;
-        seen.add(tail);
-        lines += `${head}${tail}${report.dynamic}} 1\n`;
-      }
-      return lines;
-    },
+          `vuln_id="${esc(text(vuln.vulnerabilityID))}",vuln_title="${esc(text(vuln.title))}",vuln_score="${score}"`
+        );
+      }),
   },
   {
     name: 'trivy_image_exposedsecrets',
@@ -321,22 +335,16 @@ const FAMILIES: readonly FamilySpec[] = [
     ],
     identity: 'namespaced',
     cached: false,
-    samples(report, name) {
-      const head = `${name}{${imageLabels(report)},`;
-      const seen = new Set<string>();
-      let lines = '';
-      for (const entry of items(fields(report.body.report).secrets)) {
-        const secret = fields(entry);
-        const tail =
+    samples: (report, name) =>
+      distinctFindingSeries(
+        report,
+        name,
+        fields(report.body.report).secrets,
+        (secret) =>
           `secret_category="${esc(text(secret.category))}",secret_rule_id="${esc(text(secret.ruleID))}",` +
           `secret_target="${esc(text(secret.target))}",secret_title="${esc(text(secret.title))}",` +
-          `severity="${esc(severityLabel(text(secret.severity)))}"`;
-        if (seen.has(tail)) continue;
-        seen.add(tail);
-        lines += `${head}${tail}${report.dynamic}} 1\n`;
-      }
-      return lines;
-    },
+          `severity="${esc(severityLabel(text(secret.severity)))}"`,
+      ),
   },
   {
     name: 'trivy_resource_configaudits',
