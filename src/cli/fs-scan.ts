@@ -5,6 +5,7 @@ import {
 } from '../scanner/analyzers/filesystem-registry.ts';
 import { detectVulnerabilities } from '../scanner/detect/detector.ts';
 import { analyzeDirectory } from '../scanner/scan/analyze-directory.ts';
+import { splitPatternLists } from '../scanner/scan/skip-paths.ts';
 import { buildArtifactReport } from '../scanner/scan/artifact-report.ts';
 import { analyzersFor } from './analyzer-selection.ts';
 import type { FsOptions } from './fs.ts';
@@ -30,6 +31,7 @@ export async function scanFilesystem(
       analyzers: analyzersFor(settings.pkgTypes, filesystemLanguageAnalyzers, filesystemAnalyzers),
       ...(secrets ? { secrets: secrets.scanner } : {}),
       includeDevDependencies: options.includeDevDeps,
+      skip: { files: splitPatternLists(options.skipFiles), dirs: splitPatternLists(options.skipDirs) },
       logger,
     });
     const inventory = {

@@ -1,8 +1,14 @@
 import { Command, Option } from 'commander';
 import { globalOptions } from './global-options.ts';
-import { addReportOptions, scannerNames, type ReportOptionValues } from './scan-options.ts';
+import {
+  addReportOptions,
+  addSkipOptions,
+  scannerNames,
+  type ReportOptionValues,
+  type SkipOptionValues,
+} from './scan-options.ts';
 
-export interface FsOptions extends ReportOptionValues {
+export interface FsOptions extends ReportOptionValues, SkipOptionValues {
   secretConfig: string;
   includeDevDeps: boolean;
 }
@@ -15,7 +21,7 @@ export function fsCommand(): Command {
     )
     .argument('<path>', 'directory (or single file) to scan; symbolic links are not followed')
     .configureHelp({ showGlobalOptions: true });
-  return addReportOptions(command, { scanners: scannerNames, defaultScanners: scannerNames })
+  return addSkipOptions(addReportOptions(command, { scanners: scannerNames, defaultScanners: scannerNames }))
     .addOption(
       new Option('--include-dev-deps', 'also report packages lock files mark as development-only').default(
         false,

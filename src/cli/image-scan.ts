@@ -9,6 +9,7 @@ import type { ContainerImage } from '../scanner/image/image.ts';
 import { hostPlatform, parsePlatform, type Platform } from '../scanner/image/platform.ts';
 import { buildImageReport } from '../scanner/scan/build-report.ts';
 import { analyzeImage } from '../scanner/scan/analyze-image.ts';
+import { splitPatternLists } from '../scanner/scan/skip-paths.ts';
 import { UserFacingError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { analyzersFor } from './analyzer-selection.ts';
@@ -111,6 +112,7 @@ async function scanOpenedImage(
     analyzers: analyzersFor(settings.pkgTypes, languageAnalyzers, imageAnalyzers),
     ...(secrets ? { secrets } : {}),
     cache: new LayerCache({ directory: join(globals.cacheDir, 'layers'), logger }),
+    skip: { files: splitPatternLists(options.skipFiles), dirs: splitPatternLists(options.skipDirs) },
     parallelLayers: Math.max(1, Number.parseInt(options.parallel, 10) || 3),
     logger,
     onLayerDone: createLayerProgress(logger, globals.quiet),

@@ -1,8 +1,15 @@
 import { Command, Option } from 'commander';
 import { globalOptions } from './global-options.ts';
-import { addReportOptions, repeatable, scannerNames, type ReportOptionValues } from './scan-options.ts';
+import {
+  addReportOptions,
+  addSkipOptions,
+  repeatable,
+  scannerNames,
+  type ReportOptionValues,
+  type SkipOptionValues,
+} from './scan-options.ts';
 
-export interface ImageOptions extends ReportOptionValues {
+export interface ImageOptions extends ReportOptionValues, SkipOptionValues {
   input?: string;
   platform?: string;
   username?: string;
@@ -32,7 +39,7 @@ export function imageCommand(): Command {
         "platform to pick from a multi-platform image (default: linux on this host's architecture)",
       ),
     );
-  return addReportOptions(command, { scanners: scannerNames, defaultScanners: scannerNames })
+  return addSkipOptions(addReportOptions(command, { scanners: scannerNames, defaultScanners: scannerNames }))
     .addOption(
       new Option('--insecure', 'allow plain HTTP and unverified HTTPS registries')
         .env('TRIVY_TS_INSECURE')

@@ -6,6 +6,7 @@ import { staticCredentials } from '../scanner/registry/credentials.ts';
 import { analyzeImage } from '../scanner/scan/analyze-image.ts';
 import { encodeImageRecord, recordImageAnalysis } from '../scanner/scan/image-record.ts';
 import { defaultSecretScannerConfig, SecretScanner } from '../scanner/secrets/scanner.ts';
+import { splitPatternLists } from '../scanner/scan/skip-paths.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ScanJobOptions } from './scan-job.ts';
 
@@ -32,7 +33,12 @@ export async function analyseImageForOperator(
     const secrets = options.secrets
       ? { scanner: new SecretScanner(defaultSecretScannerConfig()), configHash: 'builtin' }
       : undefined;
-    const analysis = await analyzeImage(opened, { analyzers, ...(secrets ? { secrets } : {}), logger });
+    const analysis = await analyzeImage(opened, {
+      analyzers,
+      ...(secrets ? { secrets } : {}),
+      skip: { files: splitPatternLists(options.skipFiles), dirs: splitPatternLists(options.skipDirs) },
+      logger,
+    });
     process.stdout.write(encodeImageRecord(recordImageAnalysis(opened, analysis)));
   } finally {
     await client.close();

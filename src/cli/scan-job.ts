@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { globalOptions, loggerFor } from './global-options.ts';
+import { addSkipOptions, type SkipOptionValues } from './scan-options.ts';
 
-export interface ScanJobOptions {
+export interface ScanJobOptions extends SkipOptionValues {
   platform: string;
   secrets: boolean;
   insecure: boolean;
@@ -16,7 +17,7 @@ const repeatable = (value: string, previous: string[] | undefined) => [...(previ
  * the pod log. Detection happens in the operator, against its single DB copy.
  */
 export function scanJobCommand(): Command {
-  return new Command('scan-job')
+  const command = new Command('scan-job')
     .description('analyse an image for the operator (inventory and secrets, no DB); prints one encoded line')
     .argument('<image>', 'image to analyse, best pinned by digest (repo@sha256:…)')
     .addOption(
@@ -30,7 +31,8 @@ export function scanJobCommand(): Command {
       new Option('--registry-mirror <host=mirror>', 'try MIRROR before HOST, repeatable').argParser(
         repeatable,
       ),
-    )
+    );
+  return addSkipOptions(command)
     .addHelpText(
       'after',
       '\nRegistry credentials come from TRIVY_USERNAME and TRIVY_PASSWORD (the scan Job mounts them from a\n' +

@@ -58,6 +58,29 @@ export interface ScanSettings {
 
 export const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
+/** `--skip-files` / `--skip-dirs`, as commander hands them over (each a comma list, repeatable). */
+export interface SkipOptionValues {
+  skipFiles?: string[];
+  skipDirs?: string[];
+}
+
+/** Trivy's `--skip-files` and `--skip-dirs` (image, fs, and the operator's scan Jobs). */
+export function addSkipOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--skip-files <globs>',
+        'files not to analyse or scan for secrets: globs relative to the root (e.g. "**/*.jar"), comma list, repeatable',
+      ).argParser(repeatable),
+    )
+    .addOption(
+      new Option(
+        '--skip-dirs <globs>',
+        'directories whose files are not analysed or scanned for secrets (e.g. "usr/share/doc"), comma list, repeatable',
+      ).argParser(repeatable),
+    );
+}
+
 /**
  * Adds the options every scan command shares. `scanners` lists what the command can look for; the first entries of
  * `defaultScanners` run when `--scanners` is not given.

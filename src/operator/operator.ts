@@ -173,6 +173,11 @@ export class Operator {
     const store = ImageStore.open(join(env.cacheDir, 'store.db'));
     this.store = store;
     this.#stoppers.push(() => store.close());
+    if (store.useAnalysisSettings(this.#settings.analysis.hash)) {
+      logger.info(
+        'trivy.skipFiles or trivy.skipDirs changed since the last run: every image is analysed again',
+      );
+    }
 
     const db = new DbManager({
       cacheDir: env.cacheDir,
@@ -459,6 +464,10 @@ export class Operator {
         const changed = settings.detection.hash !== this.#settings.detection.hash;
         this.#config = config;
         this.#settings = settings;
+        // Before the re-match, so that it asks for the analyses.
+        if (this.store?.useAnalysisSettings(settings.analysis.hash)) {
+          this.logger.info('trivy.skipFiles or trivy.skipDirs changed: every image is analysed again');
+        }
         void this.configAudit?.settingsChanged();
         if (changed) this.#rematchAll(`${TRIVY_CONFIG_NAME} changed`);
       } catch (error) {

@@ -211,6 +211,14 @@ describe('trivy-ts fs (real npm project, fixture DB)', () => {
     assert.doesNotMatch(JSON.stringify(report), /evil|0\.0\.1/, 'nothing from .git or behind a symlink');
   });
 
+  it('leaves out files and directories named by --skip-files and --skip-dirs', async () => {
+    const report = await scanJson(['--skip-files', '.env', '--skip-dirs', 'svc']);
+    assert.deepEqual(
+      (report.Results ?? []).map((result) => `${result.Class}:${result.Type ?? ''}:${result.Target}`),
+      ['lang-pkgs:npm:package-lock.json'],
+    );
+  });
+
   it('includes dev dependencies on request and filters like image does', async () => {
     const withDev = await scanJson(['--include-dev-deps', '--scanners', 'vuln']);
     const npm = withDev.Results?.find((result) => result.Target === 'package-lock.json');

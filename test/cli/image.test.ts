@@ -246,6 +246,27 @@ describe('trivy-ts image (umoci image, fixture DB, real registry)', () => {
     assert.ok((secretsOnly.Results ?? []).every((result) => !result.Vulnerabilities?.length));
   });
 
+  it('leaves out what --skip-files and --skip-dirs name, and caches that analysis apart', async () => {
+    const targets = (report: Report) => (report.Results ?? []).map((result) => result.Target).sort();
+    const full = await scanJson([]);
+    assert.ok(targets(full).includes('/app/.env'), targets(full).join(', '));
+    const skipped = await scanJson(['--skip-dirs', '/app/node_modules/', '--skip-files', '**/.env']);
+    assert.ok(!targets(skipped).some((target) => target.includes('.env') || target === 'Node.js'));
+    assert.deepEqual(
+      [
+        ...new Set(
+          (skipped.Results ?? []).flatMap((result) => result.Vulnerabilities ?? []).map((v) => v.PkgName),
+        ),
+      ].sort(),
+      ['bash', 'libssl3'],
+      'only the OS packages remain',
+    );
+    // A pattern that matches nothing changes nothing; the unskipped analysis is still served from the cache.
+    const none = await scanJson(['--skip-files', 'nothing/here', '--skip-dirs', 'no/such/dir']);
+    assert.deepEqual(targets(none), targets(full));
+    assert.deepEqual(targets(await scanJson([])), targets(full));
+  });
+
   it('reuses cached layer analyses on the second scan', async () => {
     const layerCache = join(cacheDir, 'layers');
     const entries = (await readdir(layerCache)).filter((name) => name.endsWith('.json.gz'));

@@ -51,6 +51,7 @@ export class InlineRunner implements AnalysisRunner {
         analyzers,
         ...(request.scanSecrets ? { secrets: { scanner: this.#secretScanner, configHash: 'builtin' } } : {}),
         cache: this.#cache,
+        ...(request.skip ? { skip: request.skip } : {}),
         logger: this.#logger,
       });
       return recordImageAnalysis(image, analysis);

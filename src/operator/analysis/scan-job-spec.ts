@@ -89,6 +89,8 @@ export function buildScanJob(request: AnalysisRequest, settings: ScanJobSettings
   const args = ['scan-job', pullReference(request), '--platform', request.platform];
   if (request.insecure) args.push('--insecure');
   if (!request.scanSecrets) args.push('--no-secrets');
+  for (const glob of request.skip?.files ?? []) args.push('--skip-files', glob);
+  for (const glob of request.skip?.dirs ?? []) args.push('--skip-dirs', glob);
   for (const [host, mirrors] of Object.entries(request.mirrors)) {
     for (const mirror of mirrors) args.push('--registry-mirror', `${host}=${mirror}`);
   }

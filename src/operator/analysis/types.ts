@@ -1,5 +1,6 @@
 import type { BasicCredentials } from '../../scanner/registry/credentials.ts';
 import type { ImageRecord } from '../../scanner/scan/image-record.ts';
+import type { SkipPaths } from '../../scanner/scan/skip-paths.ts';
 
 /** One image to analyse: pulled by digest, for one platform. */
 export interface AnalysisRequest {
@@ -15,6 +16,8 @@ export interface AnalysisRequest {
   /** Registry host → mirror hosts tried first (`trivy.registry.mirror.*`). */
   mirrors: Readonly<Record<string, readonly string[]>>;
   scanSecrets: boolean;
+  /** `trivy.skipFiles` / `trivy.skipDirs`. */
+  skip?: SkipPaths;
 }
 
 export const pullReference = (request: Pick<AnalysisRequest, 'repository' | 'digest'>) =>

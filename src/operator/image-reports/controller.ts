@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { parseReference } from '../../scanner/registry/reference.ts';
+import type { SkipPaths } from '../../scanner/scan/skip-paths.ts';
 import { describeError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { AnalysisQueue } from '../analysis/analysis-queue.ts';
@@ -50,6 +51,8 @@ export interface ImageReportSettings {
   /** Registry hosts reached over plain HTTP or unverified TLS. */
   insecureRegistries: ReadonlySet<string>;
   mirrors: Readonly<Record<string, readonly string[]>>;
+  /** What inventories depend on (`trivy.skipFiles` / `trivy.skipDirs`) and its hash. */
+  analysis: { skip: SkipPaths; hash: string };
   scannerVersion: string;
   /** Platform of images whose pods are not running anywhere yet. */
   defaultPlatform: string;
@@ -172,6 +175,7 @@ export class ImageReportController {
           insecure: settings.insecureRegistries.has(image.registry),
           mirrors: settings.mirrors,
           scanSecrets: settings.scanners.secrets,
+          skip: settings.analysis.skip,
           ...(await this.#credentials(workload, image.registry)),
         });
         waiting = true;

@@ -1,7 +1,7 @@
 import { namespaceIncluded, type OperatorConfiguration } from '../config/index.ts';
 import type { WorkloadKind } from '../kube/pod-spec.ts';
 import { normaliseServer } from '../registry-auth/pull-secrets.ts';
-import { detectionSettingsHash } from '../config/index.ts';
+import { analysisSettingsHash, detectionSettingsHash } from '../config/index.ts';
 import type { ImageReportSettings } from './controller.ts';
 
 /** The controller's settings from the parsed configuration (env, `trivy-operator` and trivy config). */
@@ -41,6 +41,7 @@ export function imageReportSettings(
       [...trivy.insecureRegistries, ...trivy.nonSslRegistries].map(normaliseServer),
     ),
     mirrors: trivy.registryMirrors,
+    analysis: { skip: { files: trivy.skipFiles, dirs: trivy.skipDirs }, hash: analysisSettingsHash(trivy) },
     scannerVersion,
     defaultPlatform: 'linux/amd64',
     namespaceIncluded: (namespace) => namespaceIncluded(env, namespace),

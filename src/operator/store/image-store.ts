@@ -83,6 +83,7 @@ export class ImageStore {
         settings_hash TEXT NOT NULL,
         report BLOB NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
     this.#statements = prepareStatements(db);
   }
@@ -154,6 +155,20 @@ export class ImageStore {
     const attempts = this.get(key)?.attempts ?? 1;
     const delay = Math.min(baseBackoffMs * 2 ** Math.max(0, attempts - 1), maxBackoffMs);
     this.#statements.failed.run(reason.slice(0, 2000), now + delay, now, key);
+  }
+
+  /**
+   * Records the hash of the settings inventories depend on (`trivy.skipFiles`, `trivy.skipDirs`). When it differs from
+   * the one the stored inventories were made with, every image is asked for a fresh analysis; returns whether so.
+   */
+  useAnalysisSettings(hash: string, now = Date.now()): boolean {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'analysis-settings'").get() as
+      { value: string } | undefined;
+    if (row?.value === hash) return false;
+    this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('analysis-settings', ?)").run(hash);
+    if (row === undefined) return false;
+    this.#db.prepare('UPDATE images SET rescan_requested_at = ?, updated_at = ?').run(now, now);
+    return true;
   }
 
   /** Asks for a fresh analysis: satisfied by any analysis that starts after `now`, however many ask. */

@@ -19,6 +19,8 @@ export interface LayerCacheKeyParts {
   analyzerVersions: Record<string, number>;
   /** Hash of the secret scanner configuration, or `off`. */
   secrets: string;
+  /** `skipPathsKey` of the skip settings (`none`). */
+  skip?: string;
 }
 
 const schemaVersion = 1;
@@ -48,6 +50,8 @@ export class LayerCache {
       id: parts.diffId,
       analyzers: sortedVersions,
       secrets: parts.secrets,
+      // Absent when nothing is skipped, so entries written before skip settings existed stay valid.
+      ...(parts.skip && parts.skip !== 'none' ? { skip: parts.skip } : {}),
     });
     return createHash('sha256').update(canonical).digest('hex');
   }

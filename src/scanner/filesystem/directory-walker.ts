@@ -26,6 +26,8 @@ export interface WalkDirectoryOptions {
   analyzers: readonly Analyzer[];
   /** Scans every file it wants for secrets; the finding's target is the relative path. */
   secrets?: SecretScanner;
+  /** Files (relative paths) neither analysed nor scanned for secrets: `--skip-files` / `--skip-dirs`. */
+  skip?: (path: string) => boolean;
   limits?: Partial<DirectoryLimits>;
   /** Unreadable directories and files, malformed files: reported, never fatal. */
   onWarning?: (warning: LayerWarning) => void;
@@ -104,7 +106,7 @@ export async function walkDirectory(root: string, options: WalkDirectoryOptions)
           warn({ path: relative, message: `cannot stat: ${(error as Error).message}` });
           continue;
         }
-        if (!stat.isFile()) continue;
+        if (!stat.isFile() || options.skip?.(relative)) continue;
         const file = { root, absolute: join(root, relative), path: relative };
         await visitFile(file, stat.size, stat.mode, options, limits, result, warn);
       }

@@ -66,6 +66,8 @@ export interface WalkLayerOptions {
   limits?: Partial<LayerLimits>;
   /** Scans every file it wants for secrets; files above the analysis limit are scanned as streams. */
   secrets?: SecretScanner;
+  /** Files (relative paths) neither analysed nor scanned for secrets: `--skip-files` / `--skip-dirs`. */
+  skip?: (path: string) => boolean;
   /** Malformed files, skipped entries: reported, never fatal. */
   onWarning?: (warning: LayerWarning) => void;
 }
@@ -169,7 +171,7 @@ export async function walkLayer(input: Readable, options: WalkLayerOptions): Pro
         entry.resume();
         continue;
       }
-      if (header.type !== 'file' && header.type !== 'contiguous-file') {
+      if ((header.type !== 'file' && header.type !== 'contiguous-file') || options.skip?.(path)) {
         entry.resume();
         continue;
       }

@@ -4,6 +4,7 @@ import type { Application, Package } from '../inventory.ts';
 import { mergeLayers, type MergedInventory } from '../image/layer-merge.ts';
 import type { SecretScanner } from '../secrets/scanner.ts';
 import type { SecretFinding } from '../secrets/types.ts';
+import { pathSkipper, type SkipPaths } from './skip-paths.ts';
 import { silentLogger, type Logger } from '../../util/logger.ts';
 
 export interface AnalyzeDirectoryOptions {
@@ -12,6 +13,7 @@ export interface AnalyzeDirectoryOptions {
   secrets?: SecretScanner;
   /** Keep packages that lock files mark as development-only (Trivy's `--include-dev-deps`). */
   includeDevDependencies?: boolean;
+  skip?: SkipPaths;
   limits?: Partial<DirectoryLimits>;
   logger?: Logger;
 }
@@ -32,7 +34,9 @@ export async function analyzeDirectory(
   options: AnalyzeDirectoryOptions,
 ): Promise<DirectoryAnalysis> {
   const logger = options.logger ?? silentLogger;
+  const skip = pathSkipper(options.skip);
   const analysis = await walkDirectory(root, {
+    ...(skip ? { skip } : {}),
     analyzers: options.analyzers,
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.limits ? { limits: options.limits } : {}),

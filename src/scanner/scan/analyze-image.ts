@@ -7,12 +7,15 @@ import type { ImageConfig } from '../report/model.ts';
 import type { SecretScanner } from '../secrets/scanner.ts';
 import type { SecretFinding } from '../secrets/types.ts';
 import { silentLogger, type Logger } from '../../util/logger.ts';
+import { pathSkipper, skipPathsKey, type SkipPaths } from './skip-paths.ts';
 
 export interface AnalyzeImageOptions {
   analyzers: readonly Analyzer[];
   /** Omit to skip secret scanning (`--scanners vuln`). */
   secrets?: { scanner: SecretScanner; configHash: string };
   cache?: LayerCache;
+  /** `--skip-files` / `--skip-dirs`. */
+  skip?: SkipPaths;
   /** Layers analyzed at once (each is one stream). */
   parallelLayers?: number;
   logger?: Logger;
@@ -42,6 +45,8 @@ export async function analyzeImage(
     options.analyzers.map((analyzer) => [analyzer.type, analyzer.version]),
   );
   const baseLayers = baseImageLayerCount(image.config);
+  const skip = pathSkipper(options.skip);
+  const skipKey = skipPathsKey(options.skip);
   const results: LayerAnalysis[] = new Array(image.layers.length);
   let done = 0;
   let cachedLayers = 0;
@@ -55,6 +60,7 @@ export async function analyzeImage(
       diffId: layer.diffId,
       analyzerVersions,
       secrets: secrets?.configHash ?? 'off',
+      skip: skipKey,
     });
     let analysis = await options.cache?.get(key);
     const cached = analysis !== undefined;
@@ -64,6 +70,7 @@ export async function analyzeImage(
         diffId: layer.diffId,
         ...(layer.digest ? { digest: layer.digest } : {}),
         ...(secrets ? { secrets: secrets.scanner } : {}),
+        ...(skip ? { skip } : {}),
         onWarning: (warning: LayerWarning) =>
           logger.warn({ layer: layer.diffId, path: warning.path }, warning.message),
       });

@@ -122,6 +122,42 @@ describe('operator: re-matching and rescans', () => {
     assert.equal((await getItems(world, 'jobs', operatorNamespace)).length, 0);
   });
 
+  it('a trivy.skipDirs change analyses the image again, with the scan Job told what to skip', async () => {
+    const jobArgs: string[][] = [];
+    const unsubscribe = world.emulator.store.subscribe((event) => {
+      if (event.resource.resource === 'jobs' && event.type === 'ADDED') {
+        const job = event.object as {
+          spec?: { template?: { spec?: { containers?: { args?: string[] }[] } } };
+        };
+        jobArgs.push(job.spec?.template?.spec?.containers?.[0]?.args ?? []);
+      }
+    });
+    try {
+      await applyTrivyConfig(
+        world,
+        trivyConfigData(world, { 'trivy.severity': 'HIGH,CRITICAL', 'trivy.skipDirs': '/var/lib/dpkg' }),
+      );
+      const report = await eventually('the report without the dpkg packages', async () => {
+        const found = await webReport();
+        return found && vulnIds(found).length === 0 ? found : undefined;
+      });
+      assert.deepEqual([report.report.summary.highCount, report.report.summary.criticalCount], [0, 0]);
+      assert.equal(jobs.length, 3, 'the image was analysed again, once');
+      const args = jobArgs.at(-1) ?? [];
+      assert.equal(args[args.indexOf('--skip-dirs') + 1], '/var/lib/dpkg', args.join(' '));
+
+      // Back to no skipping: analysed again, the packages are back.
+      await applyTrivyConfig(world, trivyConfigData(world, { 'trivy.severity': 'HIGH,CRITICAL' }));
+      await eventually('the dpkg findings back', async () => {
+        const found = await webReport();
+        return found && vulnIds(found).length > 0 ? found : undefined;
+      });
+      assert.equal(jobs.length, 4);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('reports past OPERATOR_SCANNER_REPORT_TTL are deleted and made again', async () => {
     await operator.stop();
     operator = await startOperator(world, { ...env, OPERATOR_SCANNER_REPORT_TTL: '6s' });

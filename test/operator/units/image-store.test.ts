@@ -52,6 +52,31 @@ describe('image store (SQLite)', () => {
     reopened.close();
   });
 
+  it('asks for every image again when the analysis settings differ from those its inventories were made with', () => {
+    const path = join(dir, 'settings.db');
+    const store = ImageStore.open(path);
+    assert.equal(
+      store.useAnalysisSettings('skip-a', 500),
+      false,
+      'the first settings recorded ask for nothing',
+    );
+    const tracked = store.track('sha256:bb', 'linux/amd64', 'ghcr.io/org/app', 1000);
+    store.markScanning(tracked.key, 2000);
+    store.markDone(tracked.key, record(1), 3000);
+    assert.equal(store.useAnalysisSettings('skip-a', 4000), false, 'unchanged');
+    assert.equal(store.needsAnalysis(store.get(tracked.key)!), false);
+    store.close();
+
+    const reopened = ImageStore.open(path);
+    assert.equal(reopened.useAnalysisSettings('skip-b', 5000), true, 'changed while the operator was down');
+    assert.equal(reopened.needsAnalysis(reopened.get(tracked.key)!), true);
+    reopened.markScanning(tracked.key, 6000);
+    reopened.markDone(tracked.key, record(1), 7000);
+    assert.equal(reopened.needsAnalysis(reopened.get(tracked.key)!), false);
+    assert.equal(reopened.useAnalysisSettings('skip-b', 8000), false);
+    reopened.close();
+  });
+
   it('backs off failed analyses exponentially up to the cap', () => {
     const store = ImageStore.open(':memory:');
     const { key } = store.track('sha256:bb', 'linux/amd64', 'repo');

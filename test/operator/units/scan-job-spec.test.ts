@@ -87,6 +87,28 @@ describe('scan Job spec', () => {
     assert.equal(job.metadata?.annotations?.['example.com/team'], 'security');
   });
 
+  it('passes trivy.skipFiles and trivy.skipDirs to the scan', () => {
+    const job = buildScanJob(
+      { ...request, skip: { files: ['**/*.jar', 'etc/app.key'], dirs: ['usr/share/doc'] } },
+      settings,
+    );
+    const args = job.spec?.template.spec?.containers[0]?.args ?? [];
+    assert.deepEqual(args.slice(args.indexOf('--skip-files')), [
+      '--skip-files',
+      '**/*.jar',
+      '--skip-files',
+      'etc/app.key',
+      '--skip-dirs',
+      'usr/share/doc',
+      ...args.slice(args.indexOf('--skip-dirs') + 2),
+    ]);
+    assert.ok(
+      !(buildScanJob(request, settings).spec?.template.spec?.containers[0]?.args ?? []).includes(
+        '--skip-files',
+      ),
+    );
+  });
+
   it('passes credentials only through a Secret, never in the Job itself', () => {
     const job = buildScanJob(request, settings);
     assert.ok(!JSON.stringify(job).includes('hunter2'));
