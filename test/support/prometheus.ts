@@ -99,9 +99,23 @@ export async function startPrometheusServer(options: PrometheusOptions): Promise
     throw error;
   }
   const { url } = server;
+  // Prometheus listens before its storage is open; until then every API call answers 503.
+  try {
+    await eventually(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 60_000);
+  } catch (error) {
+    await server.stop();
+    await removeDir();
+    throw new Error(`prometheus at ${url} did not become ready`, { cause: error });
+  }
   const api = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${url}${path}`);
-    const body = (await response.json()) as { status: string; error?: string; data?: T };
+    const text = await response.text();
+    let body: { status: string; error?: string; data?: T };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch (error) {
+      throw new Error(`GET ${path}: HTTP ${response.status} ${text.slice(0, 200)}`, { cause: error });
+    }
     if (body.status !== 'success' || body.data === undefined) {
       throw new Error(`GET ${path}: ${body.error ?? response.status}`);
     }
