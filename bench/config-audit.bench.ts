@@ -13,10 +13,9 @@
  * Results go to stdout and to docs/benchmarks.md (own section).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -35,14 +34,14 @@ import {
   type World,
 } from '../test/operator/harness.ts';
 import { BENCH_NAMESPACES, benchObjects, countByKind } from './config-audit-fixtures.ts';
+import { markdownTable, runDescription, writeBenchmarkSection } from './docs-section.ts';
 import { bestOf, measure, type Measured } from './measure.ts';
+import { processMemory } from './process-memory.ts';
+import { freePort } from '../test/support/ports.ts';
 
 const REPO = join(import.meta.dirname, '..');
 const TRIVY_TS = join(REPO, 'bin', 'trivy-ts');
 const NODE = process.execPath;
-const DOCS = join(REPO, 'docs', 'benchmarks.md');
-const START_MARKER = '<!-- config-audit-bench:start -->';
-const END_MARKER = '<!-- config-audit-bench:end -->';
 const MIB = 1024 * 1024;
 const FILES = 100;
 const PHASE_TIMEOUT_MS = 10 * 60_000;
@@ -107,10 +106,10 @@ const writeResults =
 
 // ---- output ----------------------------------------------------------------------------------------------------
 
-const rows: { metric: string; result: string }[] = [];
+const rows: [string, string][] = [];
 const notes: string[] = [];
 const row = (metric: string, result: string) => {
-  rows.push({ metric, result });
+  rows.push([metric, result]);
   console.log(`${metric}: ${result}`);
 };
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -241,23 +240,6 @@ class ReportWrites {
   }
 }
 
-function memoryOf(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) * 1024;
-  } catch {
-    return NaN;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const children = new Set<ChildProcess>();
 
 interface OperatorProcess {
@@ -313,7 +295,7 @@ async function startOperator(
   child.once('exit', () => children.delete(child));
   const pid = child.pid!;
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(pid) || 0)), 200);
+  const sampler = setInterval(() => (peak = Math.max(peak, processMemory(pid)?.peak || 0)), 200);
   const get = async (port: number, path: string) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(30_000) });
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
@@ -329,9 +311,9 @@ async function startOperator(
       return verbs;
     },
     ready: async () => (await get(healthPort, '/readyz').catch(() => '')).startsWith('ok'),
-    peak: () => Math.max(peak, memoryOf(pid) || 0),
+    peak: () => Math.max(peak, processMemory(pid)?.peak || 0),
     async stop() {
-      peak = Math.max(peak, memoryOf(pid) || 0);
+      peak = Math.max(peak, processMemory(pid)?.peak || 0);
       clearInterval(sampler);
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -546,43 +528,21 @@ async function operatorBenchmark(scratch: string): Promise<void> {
 
 // ---- main ------------------------------------------------------------------------------------------------------
 
-function writeDocs(loadAtStart: number[]): void {
-  const load = (l: number[]) => l.map((value) => value.toFixed(1)).join(' / ');
-  const width = Math.max(...rows.map((entry) => entry.metric.length), 6);
-  const resultWidth = Math.max(...rows.map((entry) => entry.result.length), 6);
-  const table = [
-    `| ${'Metric'.padEnd(width)} | ${'Result'.padEnd(resultWidth)} |`,
-    `| ${'-'.repeat(width)} | ${'-'.repeat(resultWidth)} |`,
-    ...rows.map((entry) => `| ${entry.metric.padEnd(width)} | ${entry.result.padEnd(resultWidth)} |`),
-  ].join('\n');
+async function writeDocs(loadAtStart: number[]): Promise<void> {
   const section = [
-    START_MARKER,
-    '',
     '## Config audit',
     '',
     'Reproduce: `npm run bench -- config-audit` (or `node_modules/.bin/node bench/config-audit.bench.ts`; `--no-docs`',
     'to only print, `--skip-operator` for the CLI part alone); the operator part needs `docker-registry` (for the',
     'harness) and runs the operator as its own process against the Kubernetes API emulator.',
     '',
-    `Run of ${new Date().toISOString().slice(0, 10)} on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} vCPU, ` +
-      `${(totalmem() / 1024 / MIB).toFixed(1)} GiB RAM, Node ${process.version}. Load average ${load(loadAtStart)} at start, ` +
-      `${load(loadavg())} at the end (shared machine: wall times are noisy, CPU times and ratios less so).`,
+    runDescription(loadAtStart),
     '',
-    table,
+    markdownTable(['Metric', 'Result'], rows),
     '',
     ...notes.map((note) => `- ${note}`),
-    '',
-    END_MARKER,
   ].join('\n');
-  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? `${current.slice(0, start)}${section}${current.slice(end + END_MARKER.length)}`
-      : `${current.replace(/\n*$/, '\n\n')}${section}\n`;
-  writeFileSync(DOCS, next);
-  console.log(`results written to ${DOCS}`);
+  await writeBenchmarkSection('config-audit-bench', section);
 }
 
 const loadAtStart = loadavg();
@@ -590,7 +550,7 @@ const scratch = await mkdtemp(join(tmpdir(), 'trivy-ts-bench-config-audit-'));
 try {
   await cliBenchmark(scratch);
   if (!flags['skip-operator']) await operatorBenchmark(scratch);
-  if (writeResults) writeDocs(loadAtStart);
+  if (writeResults) await writeDocs(loadAtStart);
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

@@ -23,6 +23,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type BoltBucket, BoltDb, DEFAULT_PAGE_CACHE_BYTES } from '../src/scanner/db/bbolt/index.ts';
 import { decodeVulnerability, TrivyDb } from '../src/scanner/db/trivy-db/index.ts';
+import { markdownTable, writeBenchmarkSection } from './docs-section.ts';
 import {
   DEFAULT_ADVISORY_CACHE_BYTES,
   DEFAULT_VULNERABILITY_CACHE_BYTES,
@@ -38,7 +39,6 @@ const CACHE_DIR = join(BENCH_DIR, 'cache');
 const DB_PATH = join(CACHE_DIR, 'db', 'trivy.db');
 const PAIRS_PATH = join(BENCH_DIR, 'packages.json');
 const SUMMARY_PATH = join(BENCH_DIR, 'summary.json');
-const DOCS_PATH = join(REPO, 'docs', 'benchmarks.md');
 const HOT_SET = 5_000;
 const COLD_SET = 3_000;
 const MIB = 1024 * 1024;
@@ -366,31 +366,13 @@ function format(n: number, digits = 0): string {
 }
 
 function renderTable(rows: Row[]): string {
-  const header: Row = { metric: 'Metric', value: 'Result', target: 'Target', verdict: 'Pass' };
-  const all = [header, ...rows];
-  const width = (key: keyof Row) => Math.max(...all.map((row) => row[key].length));
-  const line = (row: Row) =>
-    `| ${row.metric.padEnd(width('metric'))} | ${row.value.padEnd(width('value'))} | ${row.target.padEnd(width('target'))} | ${row.verdict.padEnd(width('verdict'))} |`;
-  const rule = `| ${'-'.repeat(width('metric'))} | ${'-'.repeat(width('value'))} | ${'-'.repeat(width('target'))} | ${'-'.repeat(width('verdict'))} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
+  return markdownTable(
+    ['Metric', 'Result', 'Target', 'Pass'],
+    rows.map((row) => [row.metric, row.value, row.target, row.verdict]),
+  );
 }
 
-function writeDocs(section: string): void {
-  const start = '<!-- trivy-db-bench:start -->';
-  const end = '<!-- trivy-db-bench:end -->';
-  const block = `${start}\n\n${section.trim()}\n\n${end}`;
-  let text = existsSync(DOCS_PATH) ? readFileSync(DOCS_PATH, 'utf8') : '# Benchmarks\n';
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  text =
-    from >= 0 && to > from
-      ? `${text.slice(0, from)}${block}${text.slice(to + end.length)}`
-      : `${text.trimEnd()}\n\n${block}\n`;
-  mkdirSync(join(REPO, 'docs'), { recursive: true });
-  writeFileSync(DOCS_PATH, text);
-}
-
-function orchestrate(writeToDocs: boolean): void {
+async function orchestrate(writeToDocs: boolean): Promise<void> {
   const db = ensureDb();
   const load = loadavg()
     .map((n) => n.toFixed(1))
@@ -550,7 +532,9 @@ function orchestrate(writeToDocs: boolean): void {
   console.log(cacheNote);
 
   if (!writeToDocs) return;
-  writeDocs(`## Trivy DB engine
+  await writeBenchmarkSection(
+    'trivy-db-bench',
+    `## Trivy DB engine
 
 Reproduce: \`npm run bench -- db\` (or \`node_modules/.bin/node bench/run.ts db\`). The first run generates a synthetic
 trivy.db (cached under \`.cache/bench/\`) with \`writeSyntheticTrivyDb\` from \`test/support/trivy-db-fixture.ts\`:
@@ -596,8 +580,8 @@ ${table}
   - Uncached lookups are dominated by JSON decoding of advisories (\`JSON.parse\` plus field checks), then the
     B+tree descent. Only the decoded-advisory cache gets repeated lookups past 200,000/s; it costs memory, not
     correctness (results are frozen and shared).
-`);
-  console.log(`wrote ${DOCS_PATH}`);
+`,
+  );
 }
 
 const phaseIndex = process.argv.indexOf('--phase');
@@ -622,5 +606,5 @@ if (phaseIndex >= 0) {
   if (result === undefined) throw new Error(`unknown phase ${phase}`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
-  orchestrate(!process.argv.includes('--no-docs'));
+  await orchestrate(!process.argv.includes('--no-docs'));
 }

@@ -9,12 +9,12 @@
  * >= 300 MB synthetic DB. Results go to stdout and to docs/benchmarks.md (section "Image scanner").
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import * as prettier from 'prettier';
+import { ResultRows, runDescription, writeBenchmarkSection } from './docs-section.ts';
 import { largeImage, manifestLayers, type LargeLayerShape } from './image-fixtures.ts';
 import { detectSyntheticPackages, timeReportDetection } from './detection-timing.ts';
 import { measure, type Measured } from './measure.ts';
@@ -29,9 +29,6 @@ const execFileAsync = promisify(execFile);
 const REPO = join(import.meta.dirname, '..');
 const TRIVY_TS = join(REPO, 'bin', 'trivy-ts');
 const BUNDLE = join(defaultOutdir, 'main.js');
-const DOCS = join(REPO, 'docs', 'benchmarks.md');
-const START_MARKER = '<!-- image-scanner-bench:start -->';
-const END_MARKER = '<!-- image-scanner-bench:end -->';
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const LARGE: LargeLayerShape[] = [
@@ -89,21 +86,9 @@ const { values: flags } = parseArgs({
 const RUNS = Math.max(1, Number.parseInt(flags.runs, 10) || 5);
 const DIAGNOSTIC_RUNS = Math.min(RUNS, 3);
 
-interface Row {
-  metric: string;
-  result: string;
-  target: string;
-  pass: string;
-}
-
-const rows: Row[] = [];
+const results = new ResultRows();
+const row = results.add.bind(results);
 const notes: string[] = [];
-const row = (metric: string, result: string, target = '-', pass?: boolean) => {
-  rows.push({ metric, result, target, pass: pass === undefined ? '-' : pass ? 'yes' : 'NO' });
-  console.log(
-    `${metric}: ${result}${target === '-' ? '' : ` (target ${target}: ${pass ? 'pass' : 'MISSED'})`}`,
-  );
-};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
 const best = (runs: Measured[]) => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -405,24 +390,12 @@ try {
   await rm(scratch, { recursive: true, force: true });
 }
 
-const table = renderTable(rows);
+const table = results.table();
 console.log(`\n${table}`);
 if (!flags['no-docs']) await writeDocs(table);
 
-function renderTable(all: Row[]): string {
-  const header: Row = { metric: 'Metric', result: 'Result', target: 'Target', pass: 'Pass' };
-  const keys = ['metric', 'result', 'target', 'pass'] as const;
-  const widths = keys.map((key) => Math.max(...[header, ...all].map((r) => r[key].length)));
-  const line = (r: Row) => `| ${keys.map((key, i) => r[key].padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
-  return [line(header), rule, ...all.map(line)].join('\n');
-}
-
 async function writeDocs(tableText: string): Promise<void> {
-  const load = (l: number[]) => l.map((value) => value.toFixed(1)).join(' / ');
   const section = [
-    START_MARKER,
-    '',
     '## Image scanner',
     '',
     'Reproduce: `npm run bench -- image` (or `node_modules/.bin/node bench/image.bench.ts`); needs `umoci`, `skopeo`,',
@@ -434,27 +407,11 @@ async function writeDocs(tableText: string): Promise<void> {
     `first scans (best of ${RUNS} each; every first scan starts with an emptied layer cache). Peak RSS is GNU time's`,
     'maximum resident set of the scan process ((e): VmHWM from /proc, VmRSS sampled every 100 ms).',
     '',
-    `Run of ${new Date().toISOString().slice(0, 10)} on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} vCPU, ` +
-      `${(totalmem() / GIB).toFixed(1)} GiB RAM, Node ${process.version}. Load average ${load(loadAtStart)} at start, ` +
-      `${load(loadavg())} at the end (shared machine: wall times are noisy, CPU times and ratios less so).`,
+    runDescription(loadAtStart),
     '',
     tableText,
     '',
     ...notes.map((note) => `- ${note}`),
-    '',
-    END_MARKER,
   ].join('\n');
-  // Formatted as `npm run lint` checks it (the table's column widths, indented cells).
-  const formatted = (
-    await prettier.format(section, { ...(await prettier.resolveConfig(DOCS)), parser: 'markdown' })
-  ).trimEnd();
-  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? `${current.slice(0, start)}${formatted}${current.slice(end + END_MARKER.length)}`
-      : `${current.replace(/\n*$/, '\n\n')}${formatted}\n`;
-  writeFileSync(DOCS, next);
-  console.log(`results written to ${DOCS}`);
+  await writeBenchmarkSection('image-scanner-bench', section);
 }

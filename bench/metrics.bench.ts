@@ -8,21 +8,16 @@
  * bytes, with no field reads, escaping or deduplication) and prom-client's Gauge API writing the same series.
  * Results go to stdout and to docs/benchmarks.md (own section).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Gauge, Registry } from 'prom-client';
 import type { MetricsFlags } from '../src/operator/config/index.ts';
 import { createMetrics, type OperatorHealthState } from '../src/operator/metrics/index.ts';
+import { markdownTable, runDescription, writeBenchmarkSection } from './docs-section.ts';
 import type { VulnerabilityReport } from '../src/operator/reports/types.ts';
 import { generateVulnerabilityReports, sourceOf } from '../test/operator/metrics/report-fixtures.ts';
 
-const REPO = join(import.meta.dirname, '..');
-const DOCS = join(REPO, 'docs', 'benchmarks.md');
-const START_MARKER = '<!-- metrics-bench:start -->';
-const END_MARKER = '<!-- metrics-bench:end -->';
 const REPORTS = 10_000;
 const VULNERABILITIES = 50;
 const TARGET_MS = 200;
@@ -294,27 +289,13 @@ const rows: [string, string, string, string][] = [
   ],
 ];
 
-function table(): string {
-  const header: [string, string, string, string] = ['Metric', 'Result', 'Target', 'Pass'];
-  const all = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]?.length ?? 0)));
-  const line = (row: readonly string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  return [
-    line(header),
-    `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`,
-    ...rows.map(line),
-  ].join('\n');
-}
+const table = () => markdownTable(['Metric', 'Result', 'Target', 'Pass'], rows);
 
 console.log(`\n${table()}`);
-if (!options['no-docs']) writeDocs(table());
+if (!options['no-docs']) await writeDocs(table());
 
-function writeDocs(tableText: string): void {
-  const load = (values: number[]) => values.map((value) => value.toFixed(1)).join(' / ');
+async function writeDocs(tableText: string): Promise<void> {
   const section = [
-    START_MARKER,
-    '',
     '## Metrics',
     '',
     'Reproduce: `npm run bench -- metrics` (or `node_modules/.bin/node bench/run.ts metrics`; `--no-docs` to only print).',
@@ -322,9 +303,7 @@ function writeDocs(tableText: string): void {
     'workloads, 50 namespaces, one dynamic label from `report.resourceLabels`), rendered by `createMetrics().renderMetrics()`:',
     'the whole `/metrics` page as the operator serves it (findings, `trivy_ts_*` health metrics, process/Node metrics).',
     '',
-    `Run of ${new Date().toISOString().slice(0, 10)} on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} vCPU, ` +
-      `${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}. Load average ${load(loadAtStart)} at start, ` +
-      `${load(loadavg())} at the end (shared machine: wall times are noisy, CPU times and ratios less so).`,
+    runDescription(loadAtStart),
     '',
     tableText,
     '',
@@ -338,16 +317,6 @@ function writeDocs(tableText: string): void {
     '  and takes seconds, which is why upstream keeps it off by default (users-and-peers.md §1.8). The render yields to',
     '  the event loop every ~20 ms; the longest stall left is the copy of the whole page into one string (which the',
     "  HTTP write would do anyway: the operator's HTTP server takes a string body) and garbage collection.",
-    '',
-    END_MARKER,
   ].join('\n');
-  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? `${current.slice(0, start)}${section}${current.slice(end + END_MARKER.length)}`
-      : `${current.replace(/\n*$/, '\n\n')}${section}\n`;
-  writeFileSync(DOCS, next);
-  console.log(`results written to ${DOCS}`);
+  await writeBenchmarkSection('metrics-bench', section);
 }

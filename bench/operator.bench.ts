@@ -14,10 +14,9 @@
  * cold detection of the 100 inventories against the new DB. Results go to stdout and docs/benchmarks.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -32,6 +31,9 @@ import {
   trivyConfigData,
   type World,
 } from '../test/operator/harness.ts';
+import { BENCHMARKS_DOC, ResultRows, runDescription, writeBenchmarkSection } from './docs-section.ts';
+import { processMemory } from './process-memory.ts';
+import { freePort } from '../test/support/ports.ts';
 import {
   benchDb,
   benchDeployment,
@@ -46,9 +48,6 @@ import {
 
 const REPO = join(import.meta.dirname, '..');
 const TRIVY_TS = join(REPO, 'bin', 'trivy-ts');
-const DOCS = join(REPO, 'docs', 'benchmarks.md');
-const START_MARKER = '<!-- operator-bench:start -->';
-const END_MARKER = '<!-- operator-bench:end -->';
 const MIB = 1024 * 1024;
 const RSS_TARGET_MIB = 256;
 const REMATCH_TARGET_S = 30;
@@ -87,20 +86,9 @@ const DIGEST_ANNOTATION = 'trivy-ts.aquasecurity.github.io/image-digest';
 
 // ---- output ----------------------------------------------------------------------------------------------------
 
-interface Row {
-  metric: string;
-  result: string;
-  target: string;
-  pass: string;
-}
-const rows: Row[] = [];
+const results = new ResultRows();
+const row = results.add.bind(results);
 const notes: string[] = [];
-const row = (metric: string, result: string, target = '-', pass?: boolean) => {
-  rows.push({ metric, result, target, pass: pass === undefined ? '-' : pass ? 'yes' : 'NO' });
-  console.log(
-    `${metric}: ${result}${target === '-' ? '' : ` (target ${target}: ${pass ? 'pass' : 'MISSED'})`}`,
-  );
-};
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
@@ -119,25 +107,6 @@ function cpuOf(pid: number | 'self'): { own: number; children: number } {
   } catch {
     return { own: NaN, children: NaN };
   }
-}
-
-/** VmRSS and VmHWM (peak) of a running process, in bytes. */
-function memoryOf(pid: number): { rss: number; peak: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 };
-  } catch {
-    return undefined;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const children = new Set<ChildProcess>();
@@ -257,7 +226,7 @@ async function startOperatorProcess(
   let peak = 0;
   // VmHWM is the kernel's own high-water mark; sampling keeps the last value once the process is gone.
   const sampler = setInterval(() => {
-    peak = Math.max(peak, memoryOf(pid)?.peak ?? 0);
+    peak = Math.max(peak, processMemory(pid)?.peak ?? 0);
   }, 200);
   const get = async (path: string, port: 'health' | 'metrics' = 'health') => {
     const response = await fetch(`http://127.0.0.1:${port === 'health' ? healthPort : metricsPort}${path}`, {
@@ -275,9 +244,9 @@ async function startOperatorProcess(
     get,
     status: async () => JSON.parse(await get('/status')) as OperatorStatus,
     metrics: async () => parseMetrics(await get('/metrics', 'metrics')),
-    peakRss: () => Math.max(peak, memoryOf(pid)?.peak ?? 0),
+    peakRss: () => Math.max(peak, processMemory(pid)?.peak ?? 0),
     stop: async () => {
-      peak = Math.max(peak, memoryOf(pid)?.peak ?? 0);
+      peak = Math.max(peak, processMemory(pid)?.peak ?? 0);
       clearInterval(sampler);
       await stopChild(child);
     },
@@ -451,7 +420,7 @@ async function coverageRun(
   try {
     await waitFor('/readyz', () => operator.get('/readyz').then(() => true), 120_000);
     const readyMs = performance.now() - started;
-    const rssAtReady = memoryOf(operator.pid)?.rss ?? NaN;
+    const rssAtReady = processMemory(operator.pid)?.rss ?? NaN;
     let lastPrint = 0;
     await waitFor(
       `full coverage (${containers} containers)`,
@@ -468,7 +437,7 @@ async function coverageRun(
           console.log(
             `  ${secs(performance.now() - started)}: coverage ${status.coverage.covered}/${status.coverage.running}, ` +
               `images ${JSON.stringify(status.images.counts)}, reports ${counts.join('/')}, ` +
-              `RSS ${mib(memoryOf(operator.pid)?.rss ?? NaN)} (${heap})`,
+              `RSS ${mib(processMemory(operator.pid)?.rss ?? NaN)} (${heap})`,
           );
         }
         const full =
@@ -617,7 +586,7 @@ async function rematchRun(
         lastPrint = performance.now();
         console.log(
           `  ${secs(performance.now() - started)}: ${watch.withUpdate()} re-matched, ` +
-            `RSS ${mib(memoryOf(run.operator.pid)?.rss ?? NaN)} (${heapText(await run.operator.metrics())})`,
+            `RSS ${mib(processMemory(run.operator.pid)?.rss ?? NaN)} (${heapText(await run.operator.metrics())})`,
         );
       }
       return watch.withUpdate() === containers ? true : undefined;
@@ -827,7 +796,7 @@ try {
       `${median(metricsScrape.ms).toFixed(0)} ms median of ${metricsScrape.ms.length} (HTTP round trip)`,
     );
   }
-  const docsText = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '';
+  const docsText = existsSync(BENCHMARKS_DOC) ? readFileSync(BENCHMARKS_DOC, 'utf8') : '';
   const coldRender = /\| Render, default flags, cold[^|]*\|([^|]*)\|[^|]*\|([^|]*)\|/.exec(docsText);
   row(
     '`/metrics` render time with 10,000 reports',
@@ -878,27 +847,14 @@ try {
       "builders); report writes parsed the server's copy back; watch streams re-scanned a growing concatenation at " +
       "every chunk (and could split a multi-byte character); coverage counted the operator's own scan Jobs.",
   );
-  if (complete && !flags['no-docs']) writeDocs();
+  if (complete && !flags['no-docs']) await writeDocs();
   else console.log('(results not written to docs/benchmarks.md: --no-docs or a partial run)');
 } finally {
   await cleanUp();
 }
 
-function table(): string {
-  const header: Row = { metric: 'Metric', result: 'Result', target: 'Target', pass: 'Pass' };
-  const all = [header, ...rows];
-  const keys = ['metric', 'result', 'target', 'pass'] as const;
-  const widths = keys.map((key) => Math.max(...all.map((r) => r[key].length)));
-  const line = (r: Row) => `| ${keys.map((key, i) => r[key].padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
-
-function writeDocs(): void {
-  const load = (l: number[]) => l.map((value) => value.toFixed(1)).join(' / ');
+async function writeDocs(): Promise<void> {
   const section = [
-    START_MARKER,
-    '',
     '## Operator at scale',
     '',
     'Reproduce: `npm run bench -- operator` (or `node_modules/.bin/node bench/operator.bench.ts`; `--no-docs` to only',
@@ -911,23 +867,11 @@ function writeDocs(): void {
     'with a sidecar and every fifth with a proxy container on one shared image (1,700 containers). Every run must',
     `reach full coverage with exactly ${IMAGE_COUNT} analyses.`,
     '',
-    `Run of ${new Date().toISOString().slice(0, 10)} on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} vCPU, ` +
-      `${(totalmem() / 1024 / MIB).toFixed(1)} GiB RAM, Node ${process.version}. Load average ${load(loadAtStart)} at start, ` +
-      `${load(loadavg())} at the end (shared machine: wall times are noisy, CPU times and ratios less so).`,
+    runDescription(loadAtStart),
     '',
-    table(),
+    results.table(),
     '',
     ...notes.map((note) => `- ${note}`),
-    '',
-    END_MARKER,
   ].join('\n');
-  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? `${current.slice(0, start)}${section}${current.slice(end + END_MARKER.length)}`
-      : `${current.replace(/\n*$/, '\n\n')}${section}\n`;
-  writeFileSync(DOCS, next);
-  console.log(`results written to ${DOCS}`);
+  await writeBenchmarkSection('operator-bench', section);
 }

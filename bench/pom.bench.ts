@@ -7,19 +7,15 @@
  * same run: the same directory walk reading the same pom.xml files with an analyzer that does nothing. Best of 5.
  * Results go to stdout and to docs/benchmarks.md (own section).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { format } from 'prettier';
 import { pomAnalyzer } from '../src/scanner/analyzers/lockfile/pom.ts';
 import type { Analyzer } from '../src/scanner/analyzers/types.ts';
 import { walkDirectory } from '../src/scanner/filesystem/directory-walker.ts';
+import { writeBenchmarkSection } from './docs-section.ts';
 
-const DOCS = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
-const START_MARKER = '<!-- pom-bench:start -->';
-const END_MARKER = '<!-- pom-bench:end -->';
 const MANAGED = 200;
 const DEPENDENCIES_PER_MODULE = 20;
 const RUNS = 5;
@@ -101,8 +97,6 @@ try {
 
 async function writeDocs(table: string): Promise<void> {
   const section = [
-    START_MARKER,
-    '',
     '## Maven multi-module project (`fs`, pom.xml)',
     '',
     `\`node_modules/.bin/node bench/run.ts pom\`: a root POM with ${MANAGED} managed versions (each from a property)`,
@@ -112,18 +106,7 @@ async function writeDocs(table: string): Promise<void> {
       .map((value) => value.toFixed(1))
       .join(' / ')}.`,
     '',
-    // Aligned as Prettier would, so that the file stays formatted.
-    (await format(table, { parser: 'markdown' })).trimEnd(),
-    '',
-    END_MARKER,
+    table,
   ].join('\n');
-  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + END_MARKER.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOCS, next);
-  console.log(`results written to ${DOCS}`);
+  await writeBenchmarkSection('pom-bench', section);
 }

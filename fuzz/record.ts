@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import * as prettier from 'prettier';
+import { writeBenchmarkSection } from '../bench/docs-section.ts';
 import { outputAllowance, outputFactor } from './contract.ts';
 
 export interface TargetSummary {
@@ -15,10 +15,7 @@ export interface TargetSummary {
   failures: { message: string; seed: number; file: string }[];
 }
 
-const docsPath = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 const resultsPath = join(import.meta.dirname, '..', '.cache', 'fuzz', 'results.json');
-const start = '<!-- fuzz-campaign:start -->';
-const end = '<!-- fuzz-campaign:end -->';
 
 export interface RecordedRun {
   command: string;
@@ -59,17 +56,7 @@ export async function rerenderDocs(order: readonly string[]): Promise<void> {
 async function renderIntoDocs(recorded: Recorded, order: readonly string[]): Promise<void> {
   const rows = order.flatMap((name) => (recorded[name] ? [recorded[name]] : []));
 
-  const docs = await readFile(docsPath, 'utf8');
-  const options = (await prettier.resolveConfig(docsPath)) ?? {};
-  const section = (await prettier.format(renderSection(rows), { ...options, parser: 'markdown' })).trimEnd();
-  const at = docs.indexOf(start);
-  const until = docs.indexOf(end);
-  const updated =
-    at >= 0 && until > at
-      ? `${docs.slice(0, at)}${section}${docs.slice(until + end.length)}`
-      : `${docs.trimEnd()}\n\n${section}\n`;
-  await writeFile(docsPath, updated);
-  console.log(`recorded in ${docsPath}`);
+  await writeBenchmarkSection('fuzz-campaign', renderSection(rows));
 }
 
 /**
@@ -124,9 +111,7 @@ function renderSection(rows: readonly { summary: TargetSummary; run: RecordedRun
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machine = `${cpu}, ${cpus().length} vCPU, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
   const runList = runs.map((r, i) => `${i + 1}. \`${r.command}\` (${r.date})`).join('\n');
-  return `${start}
-
-## Fuzzing
+  return `## Fuzzing
 
 Reproduce: \`npm run fuzz\` (every target, 1,000,000 inputs each, two worker threads; \`npm run fuzz -- --help\`
 lists the options, \`--replay FILE --target NAME\` re-checks one saved input). Targets and contracts are in
@@ -150,7 +135,5 @@ Runs, on ${machine} (shared, so rates are indicative; load average at the end of
 
 ${runList}
 
-${table}
-
-${end}`;
+${table}`;
 }

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +27,7 @@ import {
   type World,
 } from '../operator/harness.ts';
 import { find, operatorInputs, renderChart, type KubeObject, type Rendered } from './helm-render.ts';
+import { freePort } from '../support/ports.ts';
 
 const operatorNamespace = 'trivy-system';
 const serviceAccountUser = `system:serviceaccount:${operatorNamespace}:trivy-operator`;
@@ -38,17 +38,6 @@ interface RunningOperator {
   /** Everything the operator logged (JSON lines). */
   log: () => string;
   stop: () => Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Applies what `helm install` would create, except that the operator runs here instead of in the Deployment's pod. */

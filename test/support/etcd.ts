@@ -4,9 +4,8 @@
  * which proves our reader against an implementation we did not write.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './ports.ts';
 
 export interface EtcdServer {
   readonly clientUrl: string;
@@ -23,16 +22,6 @@ export interface EtcdServer {
 export interface EtcdExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function sleep(ms: number): Promise<void> {

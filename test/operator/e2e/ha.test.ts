@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { symlink } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildCli } from '../../../scripts/build.ts';
@@ -22,18 +21,9 @@ import {
   trivyConfigData,
   type World,
 } from '../harness.ts';
+import { freePort } from '../../support/ports.ts';
 
 const launcher = join(repoRoot, 'bin/trivy-ts');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 const reportNames = async (world: World) =>
   (await getItems<{ metadata: { name: string } }>(world, 'vulnerabilityreports', 'default')).map(
