@@ -7,31 +7,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { failedChecks, evaluateObject } from '../../../src/checks/evaluate.ts';
 import type { KubernetesObject } from '../../../src/checks/types.ts';
-
-const NAIVE_DEPLOYMENT = `
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: naive
-spec:
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.20
-        resources:
-          limits:
-            memory: "128Mi"
-            cpu: "500m"
-        ports:
-        - containerPort: 80
-`;
+import { NAIVE_NGINX_DEPLOYMENT } from '../../support/kind-lab.ts';
 
 /** What the Deployment controller creates from a Deployment: a ReplicaSet with the same pod template. */
 function replicaSetOf(deployment: KubernetesObject, hash: string): KubernetesObject {
@@ -77,7 +53,7 @@ function hardened(deployment: KubernetesObject): KubernetesObject {
   return copy;
 }
 
-const naive = replicaSetOf(parse(NAIVE_DEPLOYMENT) as KubernetesObject, '75bc9f99c5');
+const naive = replicaSetOf(parse(NAIVE_NGINX_DEPLOYMENT) as KubernetesObject, '75bc9f99c5');
 const RS = "ReplicaSet 'naive-75bc9f99c5'";
 
 describe('worked example: naive nginx Deployment, scanned as its ReplicaSet', () => {
@@ -148,7 +124,10 @@ describe('worked example: naive nginx Deployment, scanned as its ReplicaSet', ()
   });
 
   it('the hardened version passes every workload check, including KSV-0110 and KSV-0003', () => {
-    const hardenedRs = replicaSetOf(hardened(parse(NAIVE_DEPLOYMENT) as KubernetesObject), '5d9c7f8b6d');
+    const hardenedRs = replicaSetOf(
+      hardened(parse(NAIVE_NGINX_DEPLOYMENT) as KubernetesObject),
+      '5d9c7f8b6d',
+    );
     assert.deepEqual(
       failedChecks(hardenedRs, { context: { clusterVersion: '1.29.3' } }).map((r) => [
         r.check.id,

@@ -12,6 +12,7 @@ import {
   trivyConfigData,
   type World,
 } from '../harness.ts';
+import { NAIVE_NGINX_DEPLOYMENT } from '../../support/kind-lab.ts';
 
 interface Check {
   checkID: string;
@@ -49,31 +50,6 @@ interface Report {
     checks: Check[];
   };
 }
-
-/** The naive nginx Deployment of kind-lab-ownership.md, exactly as the write-up applies it. */
-const naiveDeployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: naive
-spec:
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.20
-        resources:
-          limits:
-            memory: "128Mi"
-            cpu: "500m"
-        ports:
-        - containerPort: 80
-`;
 
 /** The same Deployment hardened after its report: own namespace, non-root, read-only, no capabilities, seccomp. */
 const hardenedDeployment = `apiVersion: v1
@@ -260,7 +236,7 @@ describe('operator: config audit of workloads (kind-lab-ownership.md)', () => {
   });
 
   it('the naive nginx Deployment gets replicaset-naive-<hash> with the checks the catalogue predicts', async () => {
-    await world.kubectl(['apply', '-f', '-'], naiveDeployment);
+    await world.kubectl(['apply', '-f', '-'], NAIVE_NGINX_DEPLOYMENT);
     const rs = await eventually('the ReplicaSet', () => replicaSetOf('naive', 'default'));
     const report = await eventually('the ConfigAuditReport', () => reportOf(rs.metadata.name, 'default'));
     assert.match(report.metadata.name, /^replicaset-naive-[a-z0-9]+$/);
