@@ -162,12 +162,11 @@ export class ImageStore {
    * the one the stored inventories were made with, every image is asked for a fresh analysis; returns whether so.
    */
   useAnalysisSettings(hash: string, now = Date.now()): boolean {
-    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'analysis-settings'").get() as
-      { value: string } | undefined;
+    const row = this.#statements.getMeta.get('analysis-settings') as { value: string } | undefined;
     if (row?.value === hash) return false;
-    this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('analysis-settings', ?)").run(hash);
+    this.#statements.putMeta.run('analysis-settings', hash);
     if (row === undefined) return false;
-    this.#db.prepare('UPDATE images SET rescan_requested_at = ?, updated_at = ?').run(now, now);
+    this.#statements.rescanAll.run(now, now);
     return true;
   }
 
@@ -260,6 +259,9 @@ function prepareStatements(db: DatabaseSync) {
     ),
     pending: db.prepare(`UPDATE images SET state = 'pending', updated_at = ? WHERE key = ?`),
     rescan: db.prepare('UPDATE images SET rescan_requested_at = ?, updated_at = ? WHERE key = ?'),
+    rescanAll: db.prepare('UPDATE images SET rescan_requested_at = ?, updated_at = ?'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    putMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     putRecord: db.prepare('INSERT OR REPLACE INTO records (key, record) VALUES (?, ?)'),
     getRecord: db.prepare('SELECT record FROM records WHERE key = ?'),
     putFindings: db.prepare(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { matchesSkipPattern } from '../secrets/files.ts';
+import { matchesSkipPattern } from '../../util/path-globs.ts';
 
 /**
  * Trivy's `--skip-files` and `--skip-dirs` (the operator's `trivy.skipFiles` / `trivy.skipDirs`): globs over paths

@@ -9,10 +9,9 @@ import {
   isBinaryContent,
   isScannableBinary,
   largeFileWarningSize,
-  matchesSkipPattern,
   minScannedSize,
-  relativePath,
 } from './files.ts';
+import { matchesSkipPattern, relativePath } from '../../util/path-globs.ts';
 import { buildFinding, goQuote, LineIndex } from './finding.ts';
 import { KeywordSet } from './keywords.ts';
 import type { AllowRule, ExcludeBlock, SecretFinding, SecretPattern, SecretRule } from './types.ts';

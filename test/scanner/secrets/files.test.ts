@@ -4,11 +4,9 @@ import fc from 'fast-check';
 import {
   extractPrintableStrings,
   isBinaryContent,
-  matchesSkipPattern,
   defaultSkipPatterns,
-  requiredLiteral,
-  requiredSuffixes,
 } from '../../../src/scanner/secrets/files.ts';
+import { matchesSkipPattern, requiredLiteral, requiredSuffixes } from '../../../src/util/path-globs.ts';
 import { posix } from 'node:path';
 
 describe('isBinaryContent', () => {
