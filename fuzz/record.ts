@@ -21,6 +21,8 @@ export interface RecordedRun {
   command: string;
   seed: number;
   date: string;
+  /** Load average when the run ended (absent in results recorded before it was kept). */
+  load?: string;
 }
 
 type Recorded = Record<string, { summary: TargetSummary; run: RecordedRun }>;
@@ -42,7 +44,10 @@ export async function recordInDocs(
     // first recorded campaign
   }
   const date = new Date().toISOString().slice(0, 10);
-  for (const summary of summaries) recorded[summary.name] = { summary, run: { ...run, date } };
+  const load = loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ');
+  for (const summary of summaries) recorded[summary.name] = { summary, run: { ...run, date, load } };
   await mkdir(join(resultsPath, '..'), { recursive: true });
   await writeFile(resultsPath, JSON.stringify(recorded, null, 2));
   await renderIntoDocs(recorded, order);
@@ -105,12 +110,14 @@ function renderSection(rows: readonly { summary: TargetSummary; run: RecordedRun
   ]
     .map((cells) => `| ${cells.join(' | ')} |`)
     .join('\n');
-  const load = loadavg()
-    .map((n) => n.toFixed(1))
-    .join(' / ');
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machine = `${cpu}, ${cpus().length} vCPU, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
-  const runList = runs.map((r, i) => `${i + 1}. \`${r.command}\` (${r.date})`).join('\n');
+  const runList = runs
+    .map(
+      (r, i) =>
+        `${i + 1}. \`${r.command}\` (${r.date}${r.load ? `; load average at its end ${r.load}` : ''})`,
+    )
+    .join('\n');
   return `## Fuzzing
 
 Reproduce: \`npm run fuzz\` (every target, 1,000,000 inputs each, two worker threads; \`npm run fuzz -- --help\`
@@ -131,7 +138,7 @@ Found and fixed (each kept as a case in \`test/scanner/fuzz-regressions.test.ts\
 
 ${findings.map((f) => `- ${f}`).join('\n')}
 
-Runs, on ${machine} (shared, so rates are indicative; load average at the end of the last run ${load}):
+Runs, on ${machine} (shared, so rates are indicative):
 
 ${runList}
 
