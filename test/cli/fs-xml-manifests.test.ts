@@ -1,34 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Report } from '../../src/scanner/report/model.ts';
 import { TrivyDbFixture } from '../support/trivy-db-fixture.ts';
-
-const execFileAsync = promisify(execFile);
-const launcher = fileURLToPath(new URL('../../bin/trivy-ts', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `command` is the launcher, or a wrapper (`unshare`) followed by it. */
-async function run(command: string[]): Promise<Run> {
-  const [file, ...args] = command;
-  try {
-    const { stdout, stderr } = await execFileAsync(file!, args, { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { launcher, runCommand } from '../support/cli.ts';
 
 const ghsaMaven = 'maven::GitHub Security Advisory Maven';
 const ghsaNuget = 'nuget::GitHub Security Advisory NuGet';
@@ -194,7 +171,7 @@ describe('trivy-ts fs: pom.xml, packages.config and Directory.Packages.props (fi
   });
 
   const scan = (extra: string[], wrapper: string[] = []) =>
-    run([
+    runCommand([
       ...wrapper,
       launcher,
       'fs',

@@ -4,29 +4,12 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Report } from '../../src/scanner/report/model.ts';
 import { TrivyDbFixture } from '../support/trivy-db-fixture.ts';
+import { trivyTs } from '../support/cli.ts';
 
 const execFileAsync = promisify(execFile);
-const launcher = fileURLToPath(new URL('../../bin/trivy-ts', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function trivyTs(args: string[], cwd?: string): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(launcher, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const ghsaNpm = 'npm::GitHub Security Advisory npm';
 
@@ -251,7 +234,7 @@ describe('trivy-ts fs (real npm project, fixture DB)', () => {
     );
     const clean = await trivyTs(
       ['fs', project, '--cache-dir', cacheDir, '--skip-db-update', '--exit-code', '4'],
-      ignoreDir,
+      { cwd: ignoreDir },
     );
     assert.equal(clean.code, 0, clean.stderr);
     const dirty = await trivyTs([

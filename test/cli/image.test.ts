@@ -4,31 +4,14 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Report } from '../../src/scanner/report/model.ts';
 import { buildOciImage, skopeoCopy } from '../support/oci-image.ts';
 import { startRegistry, type RunningRegistry } from '../support/registry.ts';
 import { TrivyDbFixture } from '../support/trivy-db-fixture.ts';
+import { trivyTs } from '../support/cli.ts';
 
 const execFileAsync = promisify(execFile);
-const launcher = fileURLToPath(new URL('../../bin/trivy-ts', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function trivyTs(args: string[], cwd?: string): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(launcher, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const dpkgStatus = `Package: libssl3
 Status: install ok installed
@@ -218,7 +201,7 @@ describe('trivy-ts image (umoci image, fixture DB, real registry)', () => {
         '--format',
         'json',
       ],
-      ignoreDir,
+      { cwd: ignoreDir },
     );
     assert.equal(clean.code, 0, clean.stderr);
     const dirty = await trivyTs([

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,24 +10,11 @@ import { CLUSTER_AUDIT_TYPES } from '../../src/cli/k8s/cluster-audit.ts';
 import { AUDITED_KIND_NAMES } from '../../src/cli/k8s/options.ts';
 import { SimulatedCluster } from '../emulator/cluster/cluster.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { trivyTs } from '../support/cli.ts';
 
-const cli = join(import.meta.dirname, '..', '..', 'bin', 'trivy-ts');
 const execFileAsync = promisify(execFile);
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cli, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => trivyTs(args, { env: { NO_COLOR: '1' } });
 
 interface Counts {
   Critical: number;

@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { DetectedVulnerability, Report } from '../../src/scanner/report/model.ts';
 import { buildOciImage } from '../support/oci-image.ts';
 import { TrivyDbFixture } from '../support/trivy-db-fixture.ts';
-
-const execFileAsync = promisify(execFile);
-const launcher = fileURLToPath(new URL('../../bin/trivy-ts', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function trivyTs(args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(launcher, args, { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { trivyTs } from '../support/cli.ts';
 
 const dpkgStatus = `Package: libssl3
 Status: install ok installed

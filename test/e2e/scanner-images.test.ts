@@ -5,13 +5,10 @@
  * `bin/trivy-ts image` with a fixture DB whose advisories name the versions in those images.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Package } from '../../src/scanner/inventory.ts';
 import type { DetectedVulnerability, Report, Result } from '../../src/scanner/report/model.ts';
 import { bookwormMinbase } from '../support/debootstrap.ts';
@@ -29,25 +26,7 @@ import {
   type DpkgEntry,
   type ScannerImages,
 } from './scanner-fixtures.ts';
-
-const execFileAsync = promisify(execFile);
-const launcher = fileURLToPath(new URL('../../bin/trivy-ts', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function trivyTs(args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(launcher, args, { maxBuffer: 256 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { trivyTs } from '../support/cli.ts';
 
 type Row = [pkg: string, id: string, installed: string, fixed: string, status: string];
 
