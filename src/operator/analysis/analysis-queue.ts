@@ -89,8 +89,10 @@ export class AnalysisQueue {
   async #settle(key: string, result: Promise<ImageRecord>) {
     try {
       const record = await result;
-      if (this.#stopped) return;
+      // An analysis that finishes while the operator stops is kept: its scan Job is deleted once read, so dropping
+      // the record here would make the next run scan the image again.
       this.#options.store.markDone(key, record);
+      if (this.#stopped) return;
       this.completed++;
       this.#options.logger.info({ image: key }, 'analysis done');
       this.#notify({ key, ok: true });

@@ -40,8 +40,11 @@ export class JobRunner implements AnalysisRunner {
   readonly #logger: Logger;
   readonly #jobs: Informer<V1Job>;
   readonly #waiters = new Map<string, Waiter>();
-  readonly #finishing = new Set<string>();
+  /** Jobs whose results are being read, by name; a second request for one waits for the first. */
+  readonly #finishing = new Map<string, Promise<void>>();
   #sweeper: NodeJS.Timeout | undefined;
+  /** Set by stop(): Jobs that finish from then on are left for the next run to read. */
+  #stopping = false;
 
   constructor(options: { client: KubeClient; settings: ScanJobSettings; logger: Logger }) {
     this.#client = options.client;
@@ -131,6 +134,9 @@ export class JobRunner implements AnalysisRunner {
 
   async stop(): Promise<void> {
     clearInterval(this.#sweeper);
+    this.#stopping = true;
+    // Results being read are handed over (and stored) before their Jobs go; the rest are adopted by the next run.
+    await Promise.allSettled(this.#finishing.values());
     await this.#jobs.stop();
     for (const waiter of this.#waiters.values()) clearTimeout(waiter.timer);
   }
@@ -170,23 +176,26 @@ export class JobRunner implements AnalysisRunner {
     else waiter.resolve(outcome);
   }
 
-  async #finish(job: V1Job): Promise<void> {
+  #finish(job: V1Job): Promise<void> {
     const name = job.metadata?.name ?? '';
-    if (this.#finishing.has(name)) return;
-    this.#finishing.add(name);
-    try {
-      const outcome = await this.#collect(job).catch((error: unknown) =>
-        error instanceof AnalysisError
-          ? error
-          : new AnalysisError('ResultUnreadable', `scan Job ${name}: ${describeError(error)}`),
-      );
-      if (outcome instanceof Error)
-        this.#logger.warn({ job: name, reason: (outcome as AnalysisError).reason }, outcome.message);
-      this.#settle(name, outcome);
-      await this.#delete(name);
-    } finally {
-      this.#finishing.delete(name);
-    }
+    const running = this.#finishing.get(name);
+    if (running) return running;
+    if (this.#stopping) return Promise.resolve();
+    const finishing = this.#collectAndDelete(name, job).finally(() => this.#finishing.delete(name));
+    this.#finishing.set(name, finishing);
+    return finishing;
+  }
+
+  async #collectAndDelete(name: string, job: V1Job): Promise<void> {
+    const outcome = await this.#collect(job).catch((error: unknown) =>
+      error instanceof AnalysisError
+        ? error
+        : new AnalysisError('ResultUnreadable', `scan Job ${name}: ${describeError(error)}`),
+    );
+    if (outcome instanceof Error)
+      this.#logger.warn({ job: name, reason: (outcome as AnalysisError).reason }, outcome.message);
+    this.#settle(name, outcome);
+    await this.#delete(name);
   }
 
   async #collect(job: V1Job): Promise<ImageRecord> {
