@@ -1,6 +1,6 @@
-import Table from 'cli-table3';
 import { request } from 'undici';
 import { UserFacingError } from '../util/errors.ts';
+import { terminalTable } from '../util/terminal-table.ts';
 
 export interface StatusOptions {
   url: string;
@@ -69,9 +69,7 @@ function render(view: StatusView): string {
     .map(([state, count]) => `${count} ${state}`)
     .join(', ');
   lines.push(`Images: ${counts}`, '');
-  const table = new Table({
-    head: ['Image', 'Platform', 'State', 'Attempts', 'Workloads', 'Reason'],
-  });
+  const table = terminalTable(['Image', 'Platform', 'State', 'Attempts', 'Workloads', 'Reason'], false);
   const order: Record<string, number> = { failed: 0, scanning: 1, pending: 2, done: 3 };
   for (const image of [...view.images.items].sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9))) {
     table.push([

@@ -1,6 +1,5 @@
-import Table from 'cli-table3';
-import { styleText } from 'node:util';
 import type { CheckSeverity } from '../../checks/types.ts';
+import { paint as paintText, terminalTable, type TextStyle } from '../../util/terminal-table.ts';
 import type {
   Misconfiguration,
   MisconfigurationReport,
@@ -9,7 +8,7 @@ import type {
 
 const severityOrder: readonly CheckSeverity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
-const severityColors: Record<CheckSeverity, Parameters<typeof styleText>[0]> = {
+const severityColors: Record<CheckSeverity, TextStyle> = {
   LOW: 'blue',
   MEDIUM: 'yellow',
   HIGH: 'red',
@@ -28,12 +27,8 @@ export function formatMisconfigurationTable(
   options: MisconfigurationTableOptions,
 ): string {
   const results = report.Results ?? [];
-  const paint = (color: Parameters<typeof styleText>[0], text: string) =>
-    options.color ? styleText(color, text) : text;
-  const summary = new Table({
-    head: ['Target', 'Type', 'Misconfigurations'],
-    style: { head: options.color ? ['bold'] : [], border: [] },
-  });
+  const paint = (color: TextStyle, text: string) => (options.color ? paintText(color, text) : text);
+  const summary = terminalTable(['Target', 'Type', 'Misconfigurations'], options.color);
   for (const result of results)
     summary.push([result.Target, result.Type, String(result.MisconfSummary.Failures)]);
   const sections = [`Report Summary\n\n${summary.toString()}\n`];
@@ -47,7 +42,7 @@ export function formatMisconfigurationTable(
 function formatResult(
   result: MisconfigurationResult,
   options: MisconfigurationTableOptions,
-  paint: (color: Parameters<typeof styleText>[0], text: string) => string,
+  paint: (color: TextStyle, text: string) => string,
 ): string {
   const title = `${result.Target} (${result.Type})`;
   const { Successes, Failures } = result.MisconfSummary;
@@ -57,7 +52,7 @@ function formatResult(
     .map((severity) => `${severity}: ${failures.filter((entry) => entry.Severity === severity).length}`)
     .join(', ');
   const lines = [
-    options.color ? styleText('bold', title) : title,
+    options.color ? paintText('bold', title) : title,
     '='.repeat(title.length),
     `Tests: ${Successes + Failures} (SUCCESSES: ${Successes}, FAILURES: ${Failures})`,
     `Failures: ${Failures} (${counts})`,
@@ -75,10 +70,7 @@ function statusRank(entry: Misconfiguration): number {
   return entry.Status === 'FAIL' ? 0 : 1;
 }
 
-function formatEntry(
-  entry: Misconfiguration,
-  paint: (color: Parameters<typeof styleText>[0], text: string) => string,
-): string[] {
+function formatEntry(entry: Misconfiguration, paint: (color: TextStyle, text: string) => string): string[] {
   const label =
     entry.Status === 'FAIL' ? paint(severityColors[entry.Severity], entry.Severity) : paint('green', 'PASS');
   const lines = [`${label} ${entry.AVDID}: ${entry.Title}`];

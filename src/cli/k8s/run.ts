@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { loadClusterConnection, type ClusterConnection } from '../../operator/kube/kube-config.ts';
-import Table from 'cli-table3';
 import { CheckSet } from '../../operator/config-audit/check-set.ts';
 import { KubeClient } from '../../operator/kube/client.ts';
 import { parseSeverities } from '../../scanner/report/filter.ts';
 import { describeError, UserFacingError } from '../../util/errors.ts';
+import { terminalTable } from '../../util/terminal-table.ts';
 import type { Logger } from '../../util/logger.ts';
 import { trivyTsVersion } from '../../util/version.ts';
 import {
@@ -162,12 +162,11 @@ function jsonReport(
 }
 
 function tableReport(result: ClusterAuditResult, options: K8sOptions): string {
-  const style = { head: [], border: [] };
   const namespaces = summarizeByNamespace(result.resources);
-  const summary = new Table({
-    head: ['Namespace', 'Resources', 'Failing', 'Critical', 'High', 'Medium', 'Low'],
-    style,
-  });
+  const summary = terminalTable(
+    ['Namespace', 'Resources', 'Failing', 'Critical', 'High', 'Medium', 'Low'],
+    false,
+  );
   const sum: NamespaceSummary = {
     namespace: 'Total',
     resources: 0,
@@ -185,11 +184,11 @@ function tableReport(result: ClusterAuditResult, options: K8sOptions): string {
   if (namespaces.length > 1) summary.push(row('Total', sum));
   const sections = [`Misconfigurations by namespace\n\n${summary.toString()}\n`];
   if (options.report === 'all') {
-    const detail = new Table({
-      head: ['Namespace', 'Kind', 'Name', 'Critical', 'High', 'Medium', 'Low', 'Failed checks'],
-      style,
-      wordWrap: true,
-    });
+    const detail = terminalTable(
+      ['Namespace', 'Kind', 'Name', 'Critical', 'High', 'Medium', 'Low', 'Failed checks'],
+      false,
+      { wordWrap: true },
+    );
     for (const resource of result.resources) {
       if (total(resource.summary) === 0) continue;
       const { criticalCount, highCount, mediumCount, lowCount } = resource.summary;

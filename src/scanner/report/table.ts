@@ -1,5 +1,5 @@
-import Table from 'cli-table3';
-import { styleText } from 'node:util';
+import type Table from 'cli-table3';
+import { paint, terminalTable, type TextStyle } from '../../util/terminal-table.ts';
 import type { SecretFinding } from '../secrets/types.ts';
 import { severities, type DetectedVulnerability, type Report, type Result, type Severity } from './model.ts';
 
@@ -12,7 +12,7 @@ export interface TableOptions {
   color: boolean;
 }
 
-const severityColors: Record<Severity, Parameters<typeof styleText>[0]> = {
+const severityColors: Record<Severity, TextStyle> = {
   UNKNOWN: 'cyan',
   LOW: 'blue',
   MEDIUM: 'yellow',
@@ -45,7 +45,7 @@ function formatSummary(results: readonly Result[], options: TableOptions): strin
     'Type',
     ...options.scanners.map((scanner) => (scanner === 'vuln' ? 'Vulnerabilities' : 'Secrets')),
   ];
-  const table = new Table({ head, style: { head: options.color ? ['bold'] : [], border: [] } });
+  const table = terminalTable(head, options.color);
   for (const result of results) {
     for (const row of summaryRows(result)) {
       table.push([
@@ -84,12 +84,11 @@ function summaryRows(result: Result): { target: string; vulnerabilities: number 
 function formatVulnerabilities(result: Result, options: TableOptions): string {
   const vulnerabilities = result.Vulnerabilities ?? [];
   const target = result.Class === 'lang-pkgs' ? `${result.Target} (${result.Type})` : result.Target;
-  const table = new Table({
-    head: ['Library', 'Vulnerability', 'Severity', 'Status', 'Installed Version', 'Fixed Version', 'Title'],
-    style: { head: options.color ? ['bold'] : [], border: [] },
-    wordWrap: true,
-    colWidths: [null, null, null, null, null, null, 60],
-  });
+  const table = terminalTable(
+    ['Library', 'Vulnerability', 'Severity', 'Status', 'Installed Version', 'Fixed Version', 'Title'],
+    options.color,
+    { wordWrap: true, colWidths: [null, null, null, null, null, null, 60] },
+  );
   const rows = vulnerabilities.map((vulnerability) => vulnerabilityRow(vulnerability, options));
   for (const row of mergeRepeatedLibraries(rows)) table.push(row);
   return [
@@ -173,11 +172,6 @@ function heading(text: string, color: boolean): string {
 
 function colorSeverity(severity: Severity, color: boolean): string {
   return color ? paint(severityColors[severity] ?? 'white', severity) : severity;
-}
-
-/** The caller decided whether colour applies (TTY, NO_COLOR, --format); styleText must not second-guess it. */
-function paint(format: Parameters<typeof styleText>[0], text: string): string {
-  return styleText(format, text, { validateStream: false });
 }
 
 function truncateWords(text: string, words: number): string {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { formatJson } from '../../../src/scanner/report/json.ts';
 import type { DetectedVulnerability, Report } from '../../../src/scanner/report/model.ts';
@@ -132,6 +134,36 @@ describe('table output', () => {
     };
     assertGolden('table.txt', formatTable(sampleReport(), { ...options, color: false }));
     assertGolden('table-color.txt', formatTable(sampleReport(), { ...options, color: true }));
+  });
+
+  it('renders the same bytes whatever TERM, FORCE_COLOR and NO_COLOR say: the caller alone decides colour', () => {
+    const script = [
+      `import { formatTable } from ${JSON.stringify(new URL('../../../src/scanner/report/table.ts', import.meta.url).href)};`,
+      `import { sampleReport } from ${JSON.stringify(new URL('./sample-report.ts', import.meta.url).href)};`,
+      "const options = { severities: ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'], scanners: ['vuln', 'secret'] };",
+      'process.stdout.write(formatTable(sampleReport(), { ...options, color: process.argv[1] === "color" }));',
+    ].join('\n');
+    const golden = {
+      color: readFileSync(new URL('golden/table-color.txt', import.meta.url), 'utf8'),
+      plain: readFileSync(new URL('golden/table.txt', import.meta.url), 'utf8'),
+    };
+    const environments = [
+      { FORCE_COLOR: '0' },
+      { FORCE_COLOR: '3' },
+      { TERM: 'dumb' },
+      { NO_COLOR: '1' },
+      {},
+    ];
+    for (const extra of environments) {
+      const { FORCE_COLOR: _force, NO_COLOR: _no, TERM: _term, ...base } = process.env;
+      for (const mode of ['color', 'plain'] as const) {
+        const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, mode], {
+          env: { ...base, ...extra },
+          encoding: 'utf8',
+        });
+        assert.equal(output, golden[mode], `${mode} output with ${JSON.stringify(extra)}`);
+      }
+    }
   });
 
   it('matches the golden JSON of the shared sample report', () => {
