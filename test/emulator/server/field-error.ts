@@ -134,6 +134,18 @@ export function dns1035LabelErrors(value: string): string[] {
   return errors;
 }
 
+/** apimachinery's IsDNS1123Label messages. */
+export function dns1123LabelErrors(value: string): string[] {
+  const errors: string[] = [];
+  if (value.length > 63) errors.push('must be no more than 63 characters');
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+    errors.push(
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+    );
+  }
+  return errors;
+}
+
 /** apimachinery's IsDNS1123Subdomain messages. */
 export function dns1123SubdomainErrors(value: string): string[] {
   const errors: string[] = [];

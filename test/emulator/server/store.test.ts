@@ -161,6 +161,41 @@ describe('object semantics', () => {
     rejects(() => store.create(CLUSTER_ROLE, role('..')), 422, /may not be '\.\.'/);
   });
 
+  it('names Services as DNS-1035 labels, Namespaces as DNS-1123 labels, and reports each broken rule', () => {
+    const store = new MemoryClusterStore();
+    const SERVICE: ResourceRef = { group: '', version: 'v1', resource: 'services' };
+    const service = (name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default' },
+      spec: { ports: [{ port: 80 }] },
+    });
+    assert.equal(
+      store.create(CM, cm('1st-config')).metadata.name,
+      '1st-config',
+      'a subdomain may start with a digit',
+    );
+    rejects(
+      () => store.create(SERVICE, service('1st-service')),
+      422,
+      /^Service "1st-service" is invalid: metadata.name: Invalid value: "1st-service": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character/,
+    );
+    rejects(() => store.create(SERVICE, service('web.shop')), 422, /a DNS-1035 label must consist/);
+    assert.equal(store.create(SERVICE, service('web')).metadata.name, 'web');
+    const long = `n${'x'.repeat(63)}`;
+    rejects(
+      () => store.create(SERVICE, service(long)),
+      422,
+      `Service "${long}" is invalid: metadata.name: Invalid value: "${long}": must be no more than 63 characters`,
+    );
+    rejects(
+      () => store.create(NS, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${long}.x` } }),
+      422,
+      `Namespace "${long}.x" is invalid: [metadata.name: Invalid value: "${long}.x": must be no more than 63 characters, ` +
+        `metadata.name: Invalid value: "${long}.x": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')]`,
+    );
+  });
+
   it('answers a stale resourceVersion with the real 409 Conflict and skips no-op updates', () => {
     const store = new MemoryClusterStore();
     const first = store.create(DEPLOY, {

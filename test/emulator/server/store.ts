@@ -19,6 +19,7 @@ import {
 } from './resources.ts';
 import type { ResourceType } from './resources.ts';
 import { applyDefaults, validateBuiltin } from './defaults.ts';
+import { dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from './field-error.ts';
 import { decodeCrd, inspectCrd } from './crd-decode.ts';
 import { applyCrdDefaults, storedVersionsAfter, validateCrd } from './crd-validation.ts';
 import { validateAnnotations, validateLabels } from './meta-validation.ts';
@@ -64,20 +65,24 @@ const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 const ORPHAN_FINALIZER = 'orphan';
 const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SUBDOMAIN_MESSAGE =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MESSAGE =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** Kubernetes' ValidatePathSegmentName: any name that is usable as one segment of a URL path. */
-function pathSegmentNameProblem(name: string): string | undefined {
-  if (name === '.' || name === '..') return `may not be '${name}'`;
-  for (const illegal of ['/', '%']) if (name.includes(illegal)) return `may not contain '${illegal}'`;
-  return undefined;
+function pathSegmentNameErrors(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  for (const illegal of ['/', '%']) if (name.includes(illegal)) return [`may not contain '${illegal}'`];
+  return [];
+}
+
+/**
+ * The name rule of each kind, as the real API server has them: RBAC objects are path segments (`system:node`),
+ * Namespaces DNS-1123 labels, Services DNS-1035 labels (they become DNS names), everything else DNS-1123 subdomains.
+ */
+function nameErrors(type: ResourceType, name: string): string[] {
+  if (type.group === RBAC_GROUP) return pathSegmentNameErrors(name);
+  if (type.group === '' && type.resource === 'namespaces') return dns1123LabelErrors(name);
+  if (type.group === '' && type.resource === 'services') return dns1035LabelErrors(name);
+  return dns1123SubdomainErrors(name);
 }
 
 /** Kinds whose API strategy tracks metadata.generation (workloads, CRDs, custom resources, ...). */
@@ -663,19 +668,7 @@ export class MemoryClusterStore implements ClusterStore {
         field: 'metadata.name',
       });
     } else {
-      const isNamespace = type.group === '' && type.resource === 'namespaces';
-      // RBAC objects are named like path segments, as the real server validates them (`system:node`, `edit`).
-      const problem =
-        type.group === RBAC_GROUP
-          ? pathSegmentNameProblem(name)
-          : isNamespace
-            ? DNS_LABEL.test(name) && name.length <= 63
-              ? undefined
-              : LABEL_MESSAGE
-            : DNS_SUBDOMAIN.test(name) && name.length <= 253
-              ? undefined
-              : SUBDOMAIN_MESSAGE;
-      if (problem !== undefined) {
+      for (const problem of nameErrors(type, name)) {
         causes.push({
           reason: 'FieldValueInvalid',
           message: `Invalid value: "${name}": ${problem}`,
