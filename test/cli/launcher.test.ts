@@ -4,11 +4,10 @@ import { copyFile, mkdir, mkdtemp, realpath, rm, symlink, utimes, writeFile } fr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { launcher, runCommand } from '../support/cli.ts';
 
 const run = promisify(execFile);
-const launcher = fileURLToPath(new URL('../../bin/trivy-ts', import.meta.url));
 const packageVersion = (await import('../../package.json', { with: { type: 'json' } })).default.version;
 
 describe('bin/trivy-ts launcher', () => {
@@ -60,13 +59,7 @@ describe('bin/trivy-ts: bundle or sources', () => {
   const source = () => join(root, 'src', 'cli', 'main.ts');
   /** Stand-ins that say which one ran, in a copy of the checkout's layout around the real launcher. */
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'trivy-ts-launcher-entry-'));
-    await mkdir(join(root, 'bin'));
-    await copyFile(launcher, join(root, 'bin', 'trivy-ts'));
-    await mkdir(join(root, 'node_modules', '.bin'), { recursive: true });
-    await symlink(await realpath(process.execPath), join(root, 'node_modules', '.bin', 'node'));
-    await mkdir(dirname(source()), { recursive: true });
-    await writeFile(source(), "console.log('sources');\n");
+    root = await fakeCheckout('trivy-ts-launcher-entry-', "console.log('sources');\n");
     await writeFile(join(root, 'package.json'), '{}\n');
     await writeFile(join(root, 'node_modules', '.package-lock.json'), '{}\n');
   });
@@ -75,7 +68,7 @@ describe('bin/trivy-ts: bundle or sources', () => {
   });
 
   const entry = async (env: NodeJS.ProcessEnv = {}) =>
-    (await run(join(root, 'bin', 'trivy-ts'), [], { env: { ...process.env, ...env } })).stdout.trim();
+    (await runCommand([join(root, 'bin', 'trivy-ts')], { env })).stdout.trim();
   /** Sets every input of the build to `inputs` seconds ago and the bundle to `built` seconds ago. */
   const age = async (inputs: number, built: number) => {
     const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000);
@@ -119,27 +112,26 @@ describe('bin/trivy-ts: bundle or sources', () => {
 describe('bin/trivy-ts: V8 flags', () => {
   let root: string;
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'trivy-ts-launcher-flags-'));
-    await mkdir(join(root, 'bin'));
-    await copyFile(launcher, join(root, 'bin', 'trivy-ts'));
-    await mkdir(join(root, 'node_modules', '.bin'), { recursive: true });
-    await symlink(await realpath(process.execPath), join(root, 'node_modules', '.bin', 'node'));
-    await mkdir(join(root, 'src', 'cli'), { recursive: true });
     // A stand-in CLI that prints the flags Node was started with.
-    await writeFile(join(root, 'src', 'cli', 'main.ts'), 'console.log(JSON.stringify(process.execArgv));\n');
+    root = await fakeCheckout('trivy-ts-launcher-flags-', 'console.log(JSON.stringify(process.execArgv));\n');
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
   });
 
   const flags = async (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    JSON.parse(
-      (await run(join(root, 'bin', 'trivy-ts'), args, { env: { ...process.env, ...env } })).stdout,
-    ) as string[];
+    JSON.parse((await runCommand([join(root, 'bin', 'trivy-ts'), ...args], { env })).stdout) as string[];
 
   it('gives every command a small young generation, and the operator a heap kept near its live set', async () => {
-    assert.ok((await flags(['image', 'x'])).includes('--max-semi-space-size=8'));
-    assert.ok(!(await flags(['image', 'x'])).includes('--optimize-for-size'));
+    const image = await flags(['image', 'x']);
+    assert.ok(image.includes('--max-semi-space-size=8'));
+    assert.ok(!image.includes('--optimize-for-size'));
+    // Only the command counts: an option value or a later argument named `operator` is not the operator.
+    for (const args of [
+      ['k8s', '-n', 'operator'],
+      ['--cache-dir', 'operator', 'image', 'x'],
+    ])
+      assert.ok(!(await flags(args)).includes('--optimize-for-size'), args.join(' '));
     const operator = await flags(['--cache-dir', '/tmp/x', 'operator', '--kubeconfig', 'k']);
     // The last of a repeated V8 flag wins: the operator keeps a 4 MiB young generation.
     assert.equal(
@@ -158,3 +150,15 @@ describe('bin/trivy-ts: V8 flags', () => {
     );
   });
 });
+
+/** A temporary checkout layout around a copy of the real launcher: Node in node_modules/.bin, `main` as the CLI. */
+async function fakeCheckout(prefix: string, main: string): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  await mkdir(join(root, 'bin'));
+  await copyFile(launcher, join(root, 'bin', 'trivy-ts'));
+  await mkdir(join(root, 'node_modules', '.bin'), { recursive: true });
+  await symlink(await realpath(process.execPath), join(root, 'node_modules', '.bin', 'node'));
+  await mkdir(join(root, 'src', 'cli'), { recursive: true });
+  await writeFile(join(root, 'src', 'cli', 'main.ts'), main);
+  return root;
+}
