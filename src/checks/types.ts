@@ -5,6 +5,9 @@
 
 export type CheckSeverity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 
+/** Check severities, lowest first. */
+export const checkSeverities: readonly CheckSeverity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
 /** A Kubernetes object as parsed from YAML/JSON or read from the API (or its last-applied configuration). */
 export interface KubernetesObject {
   apiVersion?: string;

@@ -1,9 +1,8 @@
 import { Command, Option } from 'commander';
-import type { CheckSeverity } from '../checks/types.ts';
+import { checkSeverities } from '../checks/types.ts';
 import { globalOptions, loggerFor } from './global-options.ts';
 
 const formats = ['table', 'json', 'sarif'] as const;
-export const checkSeverities: readonly CheckSeverity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 export interface ConfigOptions {
   severity: string;

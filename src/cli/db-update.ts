@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_DB_REPOSITORIES } from '../scanner/db/download/repositories.ts';
+import { repeatable } from './option-values.ts';
 import { UserFacingError } from '../util/errors.ts';
 import { globalOptions, loggerFor } from './global-options.ts';
 
@@ -25,7 +26,7 @@ export function dbUpdateCommand(): Command {
         '--db-repository <repo>',
         `DB artifact repository, repeatable, tried in order; replaces the defaults (${DEFAULT_DB_REPOSITORIES.join(', ')}); ` +
           'without a tag the schema version is used',
-      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+      ).argParser(repeatable),
     )
     .addOption(
       new Option('--insecure', 'allow plain HTTP and HTTPS with unverified certificates')

@@ -5,8 +5,9 @@ import {
 } from '../scanner/analyzers/filesystem-registry.ts';
 import { detectVulnerabilities } from '../scanner/detect/detector.ts';
 import { analyzeDirectory } from '../scanner/scan/analyze-directory.ts';
-import { splitPatternLists } from '../scanner/scan/skip-paths.ts';
+import { skipPathsFromFlags } from '../scanner/scan/skip-paths.ts';
 import { buildArtifactReport } from '../scanner/scan/artifact-report.ts';
+import { withPackageTypes } from '../scanner/scan/package-types.ts';
 import { analyzersFor } from './analyzer-selection.ts';
 import type { FsOptions } from './fs.ts';
 import { loggerFor, type GlobalOptions } from './global-options.ts';
@@ -31,14 +32,10 @@ export async function scanFilesystem(
       analyzers: analyzersFor(settings.pkgTypes, filesystemLanguageAnalyzers, filesystemAnalyzers),
       ...(secrets ? { secrets: secrets.scanner } : {}),
       includeDevDependencies: options.includeDevDeps,
-      skip: { files: splitPatternLists(options.skipFiles), dirs: splitPatternLists(options.skipDirs) },
+      skip: skipPathsFromFlags(options),
       logger,
     });
-    const inventory = {
-      ...analysis.inventory,
-      Packages: settings.pkgTypes.includes('os') ? analysis.inventory.Packages : [],
-      Applications: settings.pkgTypes.includes('library') ? analysis.inventory.Applications : [],
-    };
+    const inventory = withPackageTypes(analysis.inventory, settings.pkgTypes);
     const detection = detectVulnerabilities(db, inventory, { artifactName: path, logger });
     const report = buildArtifactReport({
       artifactName: path,

@@ -4,17 +4,17 @@ import { languageAnalyzers } from '../scanner/analyzers/lang/index.ts';
 import { analyzers as imageAnalyzers } from '../scanner/analyzers/registry.ts';
 import { LayerCache } from '../scanner/cache/layer-cache.ts';
 import type { TrivyDb } from '../scanner/db/trivy-db/index.ts';
-import { detectVulnerabilities } from '../scanner/detect/detector.ts';
 import type { ContainerImage } from '../scanner/image/image.ts';
 import { hostPlatform, parsePlatform, type Platform } from '../scanner/image/platform.ts';
-import { buildImageReport } from '../scanner/scan/build-report.ts';
 import { analyzeImage } from '../scanner/scan/analyze-image.ts';
-import { splitPatternLists } from '../scanner/scan/skip-paths.ts';
+import { recordImageAnalysis, reportFromRecord } from '../scanner/scan/image-record.ts';
+import { skipPathsFromFlags } from '../scanner/scan/skip-paths.ts';
 import { UserFacingError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { analyzersFor } from './analyzer-selection.ts';
 import { loggerFor, type GlobalOptions } from './global-options.ts';
 import type { ImageOptions } from './image.ts';
+import { parseRegistryMirrors } from './option-values.ts';
 import { scannerNames, type ScanSettings } from './scan-options.ts';
 import { finishReport, loadSecretScanner, openVulnerabilityDb, parseScanSettings } from './scan-steps.ts';
 
@@ -87,7 +87,7 @@ async function openRegistryImage(
     const image = await openRemoteImage(name, {
       client,
       platform,
-      mirrors: parseMirrors(options.registryMirror),
+      mirrors: parseRegistryMirrors(options.registryMirror),
       logger,
     });
     return { image, close: () => client.close() };
@@ -112,35 +112,16 @@ async function scanOpenedImage(
     analyzers: analyzersFor(settings.pkgTypes, languageAnalyzers, imageAnalyzers),
     ...(secrets ? { secrets } : {}),
     cache: new LayerCache({ directory: join(globals.cacheDir, 'layers'), logger }),
-    skip: { files: splitPatternLists(options.skipFiles), dirs: splitPatternLists(options.skipDirs) },
+    skip: skipPathsFromFlags(options),
     parallelLayers: Math.max(1, Number.parseInt(options.parallel, 10) || 3),
     logger,
     onLayerDone: createLayerProgress(logger, globals.quiet),
   });
-  const inventory = {
-    ...analysis.inventory,
-    Packages: settings.pkgTypes.includes('os') ? analysis.inventory.Packages : [],
-    Applications: settings.pkgTypes.includes('library') ? analysis.inventory.Applications : [],
-  };
-  const draft = buildImageReport({
-    image,
-    analysis,
-    packageResults: [],
-    listAllPackages: false,
-    includeSecrets: false,
-  });
-  const detection = detectVulnerabilities(db, inventory, {
-    artifactName: image.name,
-    ...(draft.ArtifactID ? { artifactId: draft.ArtifactID } : {}),
-    logger,
-  });
-  const report = buildImageReport({
-    image,
-    analysis,
-    ...(detection.os ? { os: detection.os } : {}),
-    packageResults: detection.results,
-    listAllPackages: settings.listAllPackages,
+  const report = reportFromRecord(db, recordImageAnalysis(image, analysis), {
+    pkgTypes: settings.pkgTypes,
     includeSecrets: settings.scanners.includes('secret'),
+    listAllPackages: settings.listAllPackages,
+    logger,
   });
   return finishReport(report, settings);
 }
@@ -152,17 +133,4 @@ function createLayerProgress(logger: Logger, quiet: boolean) {
     if (tty) process.stderr.write(`\rAnalyzing layers ${done}/${total}${done === total ? '\n' : ''}`);
     else logger.debug({ layer: layer.diffId, cached: layer.cached, done, total }, 'layer analyzed');
   };
-}
-
-function parseMirrors(entries: string[] | undefined): Record<string, string[]> {
-  const mirrors: Record<string, string[]> = {};
-  for (const entry of entries ?? []) {
-    const [host, mirror] = entry.split('=');
-    if (!host || !mirror)
-      throw new UserFacingError(`--registry-mirror ${entry}: expected HOST=MIRROR`, {
-        hint: 'e.g. index.docker.io=mirror.gcr.io',
-      });
-    (mirrors[host] ??= []).push(mirror);
-  }
-  return mirrors;
 }

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { globalOptions } from './global-options.ts';
+import { repeatable } from './option-values.ts';
 import {
   addReportOptions,
   addSkipOptions,
-  repeatable,
   scannerNames,
   type ReportOptionValues,
   type SkipOptionValues,

@@ -3,6 +3,7 @@ import { detectVulnerabilities } from '../scanner/detect/detector.ts';
 import { readSbom } from '../scanner/sbom/read-sbom.ts';
 import { sbomInventory } from '../scanner/sbom/sbom-inventory.ts';
 import { buildArtifactReport } from '../scanner/scan/artifact-report.ts';
+import { withPackageTypes } from '../scanner/scan/package-types.ts';
 import { loggerFor, type GlobalOptions } from './global-options.ts';
 import type { ReportOptionValues } from './scan-options.ts';
 import { finishReport, openVulnerabilityDb, parseScanSettings } from './scan-steps.ts';
@@ -27,11 +28,7 @@ export async function scanSbom(
     logger.warn({ file }, 'the SBOM names no operating system; OS packages are listed but not matched');
   const db = await openVulnerabilityDb(settings, options, globals, logger);
   try {
-    const selected = {
-      ...inventory,
-      Packages: settings.pkgTypes.includes('os') ? inventory.Packages : [],
-      Applications: settings.pkgTypes.includes('library') ? inventory.Applications : [],
-    };
+    const selected = withPackageTypes(inventory, settings.pkgTypes);
     const detection = detectVulnerabilities(db, selected, { artifactName: file, logger });
     const report = buildArtifactReport({
       artifactName: file,

@@ -6,8 +6,9 @@ import { staticCredentials } from '../scanner/registry/credentials.ts';
 import { analyzeImage } from '../scanner/scan/analyze-image.ts';
 import { encodeImageRecord, recordImageAnalysis } from '../scanner/scan/image-record.ts';
 import { defaultSecretScannerConfig, SecretScanner } from '../scanner/secrets/scanner.ts';
-import { splitPatternLists } from '../scanner/scan/skip-paths.ts';
+import { skipPathsFromFlags } from '../scanner/scan/skip-paths.ts';
 import type { Logger } from '../util/logger.ts';
+import { parseRegistryMirrors } from './option-values.ts';
 import type { ScanJobOptions } from './scan-job.ts';
 
 /** `trivy-ts scan-job`, once its options are parsed: analyse the image and print the encoded record on stdout. */
@@ -27,7 +28,7 @@ export async function analyseImageForOperator(
     const opened = await openRemoteImage(image, {
       client,
       platform: parsePlatform(options.platform),
-      mirrors: parseMirrors(options.registryMirror),
+      mirrors: parseRegistryMirrors(options.registryMirror),
       logger,
     });
     const secrets = options.secrets
@@ -36,20 +37,11 @@ export async function analyseImageForOperator(
     const analysis = await analyzeImage(opened, {
       analyzers,
       ...(secrets ? { secrets } : {}),
-      skip: { files: splitPatternLists(options.skipFiles), dirs: splitPatternLists(options.skipDirs) },
+      skip: skipPathsFromFlags(options),
       logger,
     });
     process.stdout.write(encodeImageRecord(recordImageAnalysis(opened, analysis)));
   } finally {
     await client.close();
   }
-}
-
-function parseMirrors(entries: readonly string[] | undefined): Record<string, string[]> {
-  const mirrors: Record<string, string[]> = {};
-  for (const entry of entries ?? []) {
-    const [host, mirror] = entry.split('=');
-    if (host && mirror) (mirrors[host] ??= []).push(mirror);
-  }
-  return mirrors;
 }

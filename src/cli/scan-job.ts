@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { globalOptions, loggerFor } from './global-options.ts';
+import { repeatable } from './option-values.ts';
 import { addSkipOptions, type SkipOptionValues } from './scan-options.ts';
 
 export interface ScanJobOptions extends SkipOptionValues {
@@ -8,8 +9,6 @@ export interface ScanJobOptions extends SkipOptionValues {
   insecure: boolean;
   registryMirror?: string[];
 }
-
-const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /**
  * `trivy-ts scan-job`: what the operator's scan Jobs run. It analyses one image (packages and secrets, no

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { repeatable } from './option-values.ts';
 import { DEFAULT_DB_REPOSITORIES } from '../scanner/db/download/repositories.ts';
 import type { IgnoreRules } from '../scanner/report/filter.ts';
 import {
@@ -55,8 +56,6 @@ export interface ScanSettings {
   /** Package lists in the report: `--list-all-pkgs`, and always for SBOM formats. */
   listAllPackages: boolean;
 }
-
-export const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** `--skip-files` / `--skip-dirs`, as commander hands them over (each a comma list, repeatable). */
 export interface SkipOptionValues {

@@ -7,7 +7,9 @@ import { vulnerabilityStatuses, type Report } from '../scanner/report/model.ts';
 import type { SecretScanner } from '../scanner/secrets/scanner.ts';
 import { UserFacingError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
+import { colorWanted } from '../util/terminal-style.ts';
 import type { GlobalOptions } from './global-options.ts';
+import { parseExitCode } from './option-values.ts';
 import {
   pkgTypeNames,
   sbomFormats,
@@ -43,7 +45,7 @@ export async function parseScanSettings(
     severities: parseSeverities(options.severity),
     ignoreStatuses,
     ignore: await loadIgnoreFile(options.ignorefile, options.ignorefile === '.trivyignore'),
-    exitCode: parseExitCode(options.exitCode, '--exit-code'),
+    exitCode: parseExitCode(options.exitCode),
     exitOnEol: parseExitCode(options.exitOnEol, '--exit-on-eol'),
     format: options.format,
     ...(options.output ? { output: options.output } : {}),
@@ -127,15 +129,12 @@ async function formatReport(report: Report, settings: ScanSettings): Promise<str
       });
     case 'spdx-json':
       return (await import('../scanner/report/spdx.ts')).formatSpdxJson(report);
-    default: {
-      const toTerminal =
-        settings.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    default:
       return (await import('../scanner/report/table.ts')).formatTable(report, {
         severities: settings.severities,
         scanners: settings.scanners,
-        color: toTerminal,
+        color: colorWanted(settings.output),
       });
-    }
   }
 }
 
@@ -158,11 +157,4 @@ export function parseList<T extends string>(text: string, allowed: readonly T[],
     }
   }
   return values as T[];
-}
-
-function parseExitCode(text: string, flag: string): number {
-  const code = Number(text);
-  if (!Number.isInteger(code) || code < 0 || code > 255)
-    throw new UserFacingError(`${flag} must be an integer from 0 to 255`);
-  return code;
 }

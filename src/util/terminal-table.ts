@@ -1,12 +1,5 @@
 import Table from 'cli-table3';
-import { styleText } from 'node:util';
-
-export type TextStyle = Parameters<typeof styleText>[0];
-
-/** The caller decided whether colour applies (TTY, NO_COLOR, --format); styleText must not second-guess it. */
-export function paint(style: TextStyle, text: string): string {
-  return styleText(style, text, { validateStream: false });
-}
+import { paint } from './terminal-style.ts';
 
 /**
  * A cli-table3 table with a bold header when, and only when, the caller asks for colour. cli-table3's own

@@ -4,7 +4,10 @@ import { allChecks } from '../../checks/registry.ts';
 import { parseSeverities } from '../../scanner/report/filter.ts';
 import { UserFacingError } from '../../util/errors.ts';
 import type { Logger } from '../../util/logger.ts';
-import { checkSeverities, type ConfigOptions } from '../config.ts';
+import { colorWanted } from '../../util/terminal-style.ts';
+import { checkSeverities } from '../../checks/types.ts';
+import type { ConfigOptions } from '../config.ts';
+import { parseExitCode } from '../option-values.ts';
 import { manifestPaths, readManifestFile, type ManifestFile } from './manifests.ts';
 import {
   auditManifestFile,
@@ -13,14 +16,6 @@ import {
 } from './misconfiguration-report.ts';
 import { formatMisconfigurationSarif } from './misconfiguration-sarif.ts';
 import { formatMisconfigurationTable } from './misconfiguration-table.ts';
-
-function parseExitCode(text: string): number {
-  const code = Number(text);
-  if (!Number.isInteger(code) || code < 0 || code > 255) {
-    throw new UserFacingError('--exit-code must be an integer from 0 to 255');
-  }
-  return code;
-}
 
 async function loadPoliciesConfig(path: string, logger: Logger): Promise<CustomCheck[]> {
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
@@ -94,7 +89,6 @@ export async function auditManifests(
     Metadata: {},
     ...(results.length === 0 ? {} : { Results: results }),
   };
-  const toTerminal = options.output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const text =
     options.format === 'json'
       ? `${JSON.stringify(report, null, 2)}\n`
@@ -102,7 +96,7 @@ export async function auditManifests(
         ? formatMisconfigurationSarif(report)
         : formatMisconfigurationTable(report, {
             severities: checkSeverities.filter((severity) => severities.includes(severity)),
-            color: toTerminal,
+            color: colorWanted(options.output),
           });
   if (options.output) await writeFile(options.output, text);
   else process.stdout.write(text);

@@ -1,12 +1,11 @@
-import type { CheckSeverity } from '../../checks/types.ts';
-import { paint as paintText, terminalTable, type TextStyle } from '../../util/terminal-table.ts';
+import { checkSeverities, type CheckSeverity } from '../../checks/types.ts';
+import { terminalTable } from '../../util/terminal-table.ts';
+import { paint as paintText, type TextStyle } from '../../util/terminal-style.ts';
 import type {
   Misconfiguration,
   MisconfigurationReport,
   MisconfigurationResult,
 } from './misconfiguration-report.ts';
-
-const severityOrder: readonly CheckSeverity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 const severityColors: Record<CheckSeverity, TextStyle> = {
   LOW: 'blue',
@@ -47,7 +46,7 @@ function formatResult(
   const title = `${result.Target} (${result.Type})`;
   const { Successes, Failures } = result.MisconfSummary;
   const failures = (result.Misconfigurations ?? []).filter((entry) => entry.Status === 'FAIL');
-  const counts = severityOrder
+  const counts = checkSeverities
     .filter((severity) => options.severities.includes(severity))
     .map((severity) => `${severity}: ${failures.filter((entry) => entry.Severity === severity).length}`)
     .join(', ');
@@ -60,7 +59,8 @@ function formatResult(
   ];
   const ordered = [...(result.Misconfigurations ?? [])].sort(
     (a, b) =>
-      statusRank(a) - statusRank(b) || severityOrder.indexOf(b.Severity) - severityOrder.indexOf(a.Severity),
+      statusRank(a) - statusRank(b) ||
+      checkSeverities.indexOf(b.Severity) - checkSeverities.indexOf(a.Severity),
   );
   for (const entry of ordered) lines.push(...formatEntry(entry, paint), '');
   return lines.join('\n');

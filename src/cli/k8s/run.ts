@@ -5,6 +5,7 @@ import { KubeClient } from '../../operator/kube/client.ts';
 import { parseSeverities } from '../../scanner/report/filter.ts';
 import { describeError, UserFacingError } from '../../util/errors.ts';
 import { terminalTable } from '../../util/terminal-table.ts';
+import { parseExitCode } from '../option-values.ts';
 import type { Logger } from '../../util/logger.ts';
 import { trivyTsVersion } from '../../util/version.ts';
 import {
@@ -46,14 +47,6 @@ function selectTypes(list: string | undefined): typeof CLUSTER_AUDIT_TYPES {
     });
   }
   return CLUSTER_AUDIT_TYPES.filter(({ type }) => wanted.includes(type.kind.toLowerCase()));
-}
-
-function parseExitCode(text: string): number {
-  const code = Number(text);
-  if (!Number.isInteger(code) || code < 0 || code > 255) {
-    throw new UserFacingError('--exit-code must be an integer from 0 to 255');
-  }
-  return code;
 }
 
 /** Runs `trivy-ts k8s`; returns the exit code. */

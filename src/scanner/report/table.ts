@@ -1,5 +1,6 @@
 import type Table from 'cli-table3';
-import { paint, terminalTable, type TextStyle } from '../../util/terminal-table.ts';
+import { terminalTable } from '../../util/terminal-table.ts';
+import { paint, type TextStyle } from '../../util/terminal-style.ts';
 import type { SecretFinding } from '../secrets/types.ts';
 import { severities, type DetectedVulnerability, type Report, type Result, type Severity } from './model.ts';
 

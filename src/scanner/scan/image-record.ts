@@ -9,7 +9,8 @@ import { UserFacingError } from '../../util/errors.ts';
 import { trivyTsVersion } from '../../util/version.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { ImageAnalysis } from './analyze-image.ts';
-import { buildImageReport } from './build-report.ts';
+import { artifactId, buildImageReport } from './build-report.ts';
+import { withPackageTypes, type PackageType } from './package-types.ts';
 
 /**
  * Everything detection needs to know about one analysed image, without its layers: the description, the merged
@@ -118,7 +119,7 @@ export function decodeImageRecord(log: string): ImageRecord {
 
 export interface RecordReportOptions {
   /** `os`, `library`: which package types are matched and listed. */
-  pkgTypes: readonly ('os' | 'library')[];
+  pkgTypes: readonly PackageType[];
   includeSecrets: boolean;
   listAllPackages: boolean;
   /** The name the report gives the artifact (the workload's image reference). */
@@ -134,21 +135,10 @@ export function reportFromRecord(
   options: RecordReportOptions,
 ): Report {
   const image = options.artifactName ? { ...record.image, name: options.artifactName } : record.image;
-  const inventory: MergedInventory = {
-    ...record.inventory,
-    Packages: options.pkgTypes.includes('os') ? record.inventory.Packages : [],
-    Applications: options.pkgTypes.includes('library') ? record.inventory.Applications : [],
-  };
-  const draft = buildImageReport({
-    image,
-    analysis: record,
-    packageResults: [],
-    listAllPackages: false,
-    includeSecrets: false,
-  });
+  const inventory = withPackageTypes(record.inventory, options.pkgTypes);
   const detection = detectVulnerabilities(db, inventory, {
     artifactName: image.name,
-    ...(draft.ArtifactID ? { artifactId: draft.ArtifactID } : {}),
+    artifactId: artifactId(image),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return buildImageReport({
