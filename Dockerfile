@@ -7,7 +7,7 @@
 # they agree.
 ARG NODE_VERSION=24.21.0
 
-# The CLI bundle (scripts/build.ts): it starts several times faster than the sources, which every scan Job pays for.
+# The CLI bundle (scripts/build.ts): it loads ~120 files instead of ~400 at start-up, which every scan Job pays for.
 # esbuild is a dev dependency, so this stage installs them all; only dist/ leaves it.
 FROM node:${NODE_VERSION}-bookworm-slim AS bundle
 WORKDIR /app
