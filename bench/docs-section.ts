@@ -5,7 +5,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import * as prettier from 'prettier';
 
 export const BENCHMARKS_DOC = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
 
@@ -62,6 +61,8 @@ export async function writeBenchmarkSection(
 ): Promise<void> {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
+  // Loaded here, not at import: benchmark phases that measure memory import this module too.
+  const prettier = await import('prettier');
   const options = { ...(await prettier.resolveConfig(docsPath)), parser: 'markdown' };
   const section = (await prettier.format(`${start}\n\n${body.trim()}\n\n${end}\n`, options)).trimEnd();
   const current = existsSync(docsPath) ? readFileSync(docsPath, 'utf8') : '# Benchmarks\n';

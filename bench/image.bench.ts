@@ -9,7 +9,6 @@
  * >= 300 MB synthetic DB. Results go to stdout and to docs/benchmarks.md (section "Image scanner").
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,8 @@ import { largeImage, manifestLayers, type LargeLayerShape } from './image-fixtur
 import { detectSyntheticPackages, timeReportDetection } from './detection-timing.ts';
 import { measure, type Measured } from './measure.ts';
 import { runWithRssTimeline, type RssTimeline } from './rss-timeline.ts';
-import { buildCli, defaultOutdir } from '../scripts/build.ts';
+import { buildCli } from '../scripts/build.ts';
+import { bundleIsStale, bundlePath, launcherEnv, launcherFlags, launcherPath } from './launcher.ts';
 import { bookwormMinbase } from '../test/support/debootstrap.ts';
 import { pushImage, rootfsImage } from '../test/support/oci-image.ts';
 import { startRegistry } from '../test/support/registry.ts';
@@ -27,8 +27,8 @@ import { writeTrivyDbCacheDir } from '../test/support/trivy-db-fixture.ts';
 
 const execFileAsync = promisify(execFile);
 const REPO = join(import.meta.dirname, '..');
-const TRIVY_TS = join(REPO, 'bin', 'trivy-ts');
-const BUNDLE = join(defaultOutdir, 'main.js');
+const TRIVY_TS = launcherPath;
+const BUNDLE = bundlePath;
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const LARGE: LargeLayerShape[] = [
@@ -120,35 +120,19 @@ try {
    * `bin/trivy-ts` runs the bundle only while no source is newer (others edit this checkout meanwhile): it is rebuilt
    * from the current sources before a measurement whenever that is no longer so, as a user would run `npm run build`.
    */
-  let rebuilds = -1;
+  const builtAtStart = await bundleIsStale();
+  if (builtAtStart) await buildCli();
+  let rebuilds = 0;
   const ensureBundle = async () => {
-    const { stdout } = await execFileAsync('find', [
-      join(REPO, 'src'),
-      join(REPO, 'package.json'),
-      join(REPO, 'node_modules', '.package-lock.json'),
-      '-newer',
-      BUNDLE,
-      '-print',
-      '-quit',
-    ]).catch(() => ({ stdout: 'no bundle' }));
-    if (stdout.trim() !== '') {
-      await buildCli();
-      rebuilds++;
-    }
+    if (!(await bundleIsStale())) return;
+    await buildCli();
+    rebuilds++;
   };
-  await ensureBundle();
   const scan = async (reference: string) => {
     await ensureBundle();
     return measure(TRIVY_TS, scanArgs(reference));
   };
   const fromSourcesEnv = { ...process.env, TRIVY_TS_FROM_SOURCES: '1' };
-  const launcherEnv = {
-    ...process.env,
-    NODE_COMPILE_CACHE: join(REPO, 'node_modules', '.cache', 'trivy-ts-compile'),
-  };
-  const launcherFlags = [...readFileSync(TRIVY_TS, 'utf8').matchAll(/^exec .*$/gm)].flatMap((line) =>
-    [...line[0].matchAll(/ (--[a-z0-9-]+=[^\s"]+)/g)].map((flag) => flag[1] ?? ''),
-  );
   /** Modules (files) loaded by `trivy-ts --version` and by a scan served from the layer cache (bench/module-count.ts). */
   const moduleCounts = async (reference: string) => {
     const count = async (entry: string, args: string[]) => {
@@ -301,9 +285,16 @@ try {
   }
   notes.push(...analysisNotes);
   notes.push(
-    rebuilds > 0
-      ? `Others edited the sources during this run: the bundle was rebuilt ${rebuilds} time(s) before the scans that followed.`
-      : 'The bundle was built once at the start of the run.',
+    [
+      builtAtStart
+        ? 'The bundle was built at the start of the run.'
+        : 'The bundle from an earlier build was current at the start of the run.',
+      ...(rebuilds > 0
+        ? [
+            `Others edited the sources during the run: it was rebuilt ${rebuilds} time(s) before the scans that followed.`,
+          ]
+        : []),
+    ].join(' '),
   );
   notes.push(
     `The Debian image: the debootstrap rootfs as one layer (${(debianLayer.size / MIB).toFixed(1)} MiB compressed), ` +

@@ -1,6 +1,6 @@
 /**
  * Maven multi-module benchmark for `trivy-ts fs` (pom.xml analysis):
- *   node_modules/.bin/node bench/run.ts pom [--no-docs] [--modules N]
+ *   node_modules/.bin/node bench/run.ts pom [--no-docs] [--modules=N]
  * A generated reactor: a root POM with 200 managed versions (each from a property) and N modules (default 300),
  * each inheriting from it and declaring 20 versionless dependencies. Every module is analysed on its own and again
  * through the root's `<modules>`, with its parent read next to it, as Trivy does. Measured next to a floor in the
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { pomAnalyzer } from '../src/scanner/analyzers/lockfile/pom.ts';
 import type { Analyzer } from '../src/scanner/analyzers/types.ts';
 import { walkDirectory } from '../src/scanner/filesystem/directory-walker.ts';
-import { writeBenchmarkSection } from './docs-section.ts';
+import { markdownTable, runDescription, writeBenchmarkSection } from './docs-section.ts';
 
 const MANAGED = 200;
 const DEPENDENCIES_PER_MODULE = 20;
@@ -73,6 +73,7 @@ async function bestMs(root: string, analyzer: Analyzer): Promise<{ ms: number; p
   return { ms: best, packages };
 }
 
+const loadAtStart = loadavg();
 const root = await mkdtemp(join(tmpdir(), 'trivy-ts-pom-bench-'));
 try {
   await writeReactor(root);
@@ -80,15 +81,17 @@ try {
   const pom = await bestMs(root, pomAnalyzer);
   const expected = (modules + 1) * DEPENDENCIES_PER_MODULE; // dependencies reported per module, at least
   if (pom.packages < expected) throw new Error(`only ${pom.packages} packages (expected ≥ ${expected})`);
-  const rows = [
-    ['walk + read the pom.xml files (floor)', floor.ms, '1.0×'],
-    [`pom.xml analysis (${pom.packages} packages)`, pom.ms, `${(pom.ms / floor.ms).toFixed(1)}×`],
-  ] as const;
-  const table = [
-    '| step | best of 5 | vs floor |',
-    '| --- | ---: | ---: |',
-    ...rows.map(([step, ms, ratio]) => `| ${step} | ${ms.toFixed(0)} ms | ${ratio} |`),
-  ].join('\n');
+  const table = markdownTable(
+    ['Step', `Best of ${RUNS}`, 'vs floor'],
+    [
+      ['walk + read the pom.xml files (floor)', `${floor.ms.toFixed(0)} ms`, '1.0×'],
+      [
+        `pom.xml analysis (${pom.packages} packages)`,
+        `${pom.ms.toFixed(0)} ms`,
+        `${(pom.ms / floor.ms).toFixed(1)}×`,
+      ],
+    ],
+  );
   console.log(`${modules} modules, ${MANAGED} managed versions, ${cpus().length} CPUs\n${table}`);
   if (!options['no-docs']) await writeDocs(table);
 } finally {
@@ -99,12 +102,10 @@ async function writeDocs(table: string): Promise<void> {
   const section = [
     '## Maven multi-module project (`fs`, pom.xml)',
     '',
-    `\`node_modules/.bin/node bench/run.ts pom\`: a root POM with ${MANAGED} managed versions (each from a property)`,
+    `\`npm run bench -- pom\`: a root POM with ${MANAGED} managed versions (each from a property)`,
     `and ${modules} modules of ${DEPENDENCIES_PER_MODULE} versionless dependencies each; every module is analysed`,
     "alone and through the root's `<modules>`. Floor: the same walk reading the same files, analysing nothing.",
-    `Machine: ${cpus().length} CPUs, load ${loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' / ')}.`,
+    runDescription(loadAtStart),
     '',
     table,
   ].join('\n');
