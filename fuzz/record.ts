@@ -125,7 +125,7 @@ lists the options, \`--replay FILE --target NAME\` re-checks one saved input). T
 \`fuzz/targets.ts\`. For every input the parser returns or throws its own error type; uses at most 250 ms + 1 ms per
 KiB of input of its thread's CPU (decompressed bytes for layers and jars; a slow input must be slow twice); never
 hangs (a watchdog stops an input that does not return within 60 s) and never exhausts a 1.5 GiB heap; returns a
-result whose JSON is at most ${outputFactor}× the input plus ${outputAllowance / 1024} KiB; reports names and versions that occur in the input
+result whose JSON is at most ${outputFactor}× the input (decompressed, for layers and jars) plus ${outputAllowance / 1024} KiB; reports names and versions that occur in the input
 (formats that store them verbatim); and the layer walker reports only clean paths inside the image.
 
 Inputs are mostly structure-aware: mutations of real files (this machine's dpkg database and md5sums, Python
