@@ -5,6 +5,12 @@ import { MemoryClusterStore } from './store.ts';
 
 const CM: ResourceRef = { group: '', version: 'v1', resource: 'configmaps' };
 const NS: ResourceRef = { group: '', version: 'v1', resource: 'namespaces' };
+const SERVICE: ResourceRef = { group: '', version: 'v1', resource: 'services' };
+const CLUSTER_ROLE: ResourceRef = {
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  resource: 'clusterroles',
+};
 const DEPLOY: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments' };
 const RS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets' };
 const CRD: ResourceRef = {
@@ -140,11 +146,6 @@ describe('object semantics', () => {
 
   it('names RBAC objects like path segments, as the real server does (system: names allowed)', () => {
     const store = new MemoryClusterStore();
-    const CLUSTER_ROLE: ResourceRef = {
-      group: 'rbac.authorization.k8s.io',
-      version: 'v1',
-      resource: 'clusterroles',
-    };
     const role = (name: string): KubeObject => ({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
@@ -159,11 +160,16 @@ describe('object semantics', () => {
       `ClusterRole.rbac.authorization.k8s.io "a/b" is invalid: metadata.name: Invalid value: "a/b": may not contain '/'`,
     );
     rejects(() => store.create(CLUSTER_ROLE, role('..')), 422, /may not be '\.\.'/);
+    rejects(
+      () => store.create(CLUSTER_ROLE, role('a/%')),
+      422,
+      `ClusterRole.rbac.authorization.k8s.io "a/%" is invalid: [metadata.name: Invalid value: "a/%": may not contain '/', ` +
+        `metadata.name: Invalid value: "a/%": may not contain '%']`,
+    );
   });
 
   it('names Services as DNS-1035 labels, Namespaces as DNS-1123 labels, and reports each broken rule', () => {
     const store = new MemoryClusterStore();
-    const SERVICE: ResourceRef = { group: '', version: 'v1', resource: 'services' };
     const service = (name: string): KubeObject => ({
       apiVersion: 'v1',
       kind: 'Service',

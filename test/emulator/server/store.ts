@@ -70,8 +70,9 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** Kubernetes' ValidatePathSegmentName: any name that is usable as one segment of a URL path. */
 function pathSegmentNameErrors(name: string): string[] {
   if (name === '.' || name === '..') return [`may not be '${name}'`];
-  for (const illegal of ['/', '%']) if (name.includes(illegal)) return [`may not contain '${illegal}'`];
-  return [];
+  return ['/', '%']
+    .filter((illegal) => name.includes(illegal))
+    .map((illegal) => `may not contain '${illegal}'`);
 }
 
 /**
