@@ -1,30 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SarifLog } from '../../src/scanner/report/sarif.ts';
 import { assertSchemaValid } from '../scanner/report/format-check.ts';
+import { trivyTs } from '../support/cli.ts';
 
-const cli = join(import.meta.dirname, '..', '..', 'bin', 'trivy-ts');
-
-function run(
-  args: string[],
-  input: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cli, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const run = (args: string[], input: string) => trivyTs(args, { env: { NO_COLOR: '1' }, input });
 
 /** Two documents, as `helm template` prints them: a Role granting everything, then a hardened-enough Pod. */
 const manifests = `# Source: chart/templates/role.yaml

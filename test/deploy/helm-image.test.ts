@@ -94,12 +94,21 @@ describe('container image', () => {
       ),
       'production dependencies',
     );
+    const build = inStage(buildStage);
+    const bundleCopy = build.findIndex(
+      (instruction) =>
+        instruction.keyword === 'COPY' && /^--from=bundle \/app\/dist\b/.test(instruction.args),
+    );
+    assert.ok(bundleCopy >= 0, 'the bundle, and nothing else of its stage');
+    // The launcher runs the bundle only while no source is newer: the copied sources must not be.
+    const touch = build.findIndex(
+      (instruction) =>
+        instruction.keyword === 'RUN' && /\btouch dist\/cli\/main\.js\b/.test(instruction.args),
+    );
+    assert.ok(touch > bundleCopy, 'the bundle is made newer than the sources after it is copied');
     assert.ok(
-      inStage(buildStage).some(
-        (instruction) =>
-          instruction.keyword === 'COPY' && /^--from=bundle \/app\/dist\b/.test(instruction.args),
-      ),
-      'the bundle, and nothing else of its stage',
+      build.slice(touch + 1).every((instruction) => instruction.keyword !== 'COPY'),
+      'nothing is copied after the bundle is made newest',
     );
     const final = inStage(finalStage);
     assert.ok(
@@ -250,11 +259,13 @@ describe('container image', () => {
       if (root) await rm(root, { recursive: true, force: true });
     });
 
-    it('starts trivy-ts from PATH with the production packages only', async () => {
+    it('starts trivy-ts from PATH with the production packages only, from the sources', async () => {
       const env = {
         PATH: `${join(root, 'usr', 'local', 'bin')}:/usr/bin:/bin`,
         XDG_CACHE_HOME: join(root, 'tmp'),
         HOME: '/nonexistent',
+        // The layout holds a fresh bundle (the next test); the sources must run with these packages too.
+        TRIVY_TS_FROM_SOURCES: '1',
       };
       const version = await run('trivy-ts', ['--version'], { env });
       assert.equal(version.stdout.trim(), pkg.version);

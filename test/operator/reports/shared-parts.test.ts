@@ -63,7 +63,10 @@ describe('report parts shared between the containers of one image', () => {
     assert.deepEqual(again.report.vulnerabilities, web.report.vulnerabilities);
     const input = { scan, imageRef: 'nginx:1.27.2', scannerVersion: '0.1.0', updatedAt };
     assert.equal(buildExposedSecretReport(input).secrets, buildExposedSecretReport(input).secrets);
-    assert.equal(buildSbomReport(input)?.components, buildSbomReport(input)?.components);
+    const sbom = buildSbomReport(input);
+    assert.ok(sbom && isShared(sbom.components), 'the SBOM components are shared');
+    assert.equal(buildSbomReport(input)?.components, sbom.components);
+    assert.ok(isShared(buildExposedSecretReport(input).secrets));
   });
 
   it('the budget decides at the exact byte as for an unshared copy', () => {

@@ -93,14 +93,13 @@ describe('scan Job spec', () => {
       settings,
     );
     const args = job.spec?.template.spec?.containers[0]?.args ?? [];
-    assert.deepEqual(args.slice(args.indexOf('--skip-files')), [
-      '--skip-files',
-      '**/*.jar',
-      '--skip-files',
-      'etc/app.key',
-      '--skip-dirs',
-      'usr/share/doc',
-      ...args.slice(args.indexOf('--skip-dirs') + 2),
+    const skipFlags = args.flatMap((arg, index) =>
+      arg === '--skip-files' || arg === '--skip-dirs' ? [[arg, args[index + 1]]] : [],
+    );
+    assert.deepEqual(skipFlags, [
+      ['--skip-files', '**/*.jar'],
+      ['--skip-files', 'etc/app.key'],
+      ['--skip-dirs', 'usr/share/doc'],
     ]);
     assert.ok(
       !(buildScanJob(request, settings).spec?.template.spec?.containers[0]?.args ?? []).includes(

@@ -4,7 +4,7 @@ import { lockFileAnalyzers } from '../../../../src/scanner/analyzers/lockfile/in
 import { filesystemAnalyzers } from '../../../../src/scanner/analyzers/filesystem-registry.ts';
 import { analyzers as imageAnalyzers } from '../../../../src/scanner/analyzers/registry.ts';
 import type { Analyzer } from '../../../../src/scanner/analyzers/types.ts';
-import type { Package } from '../../../../src/scanner/inventory.ts';
+import { packageSummary } from './package-summary.ts';
 
 /** Runs the one lock-file analyzer that wants `path` and returns its application. */
 async function analyze(path: string, content: string) {
@@ -21,20 +21,6 @@ async function analyze(path: string, content: string) {
   const application = result?.applications?.[0];
   assert.ok(application, `no application from ${path}`);
   return application;
-}
-
-/** `id [dev] [relationship] -> dep,dep` per package, in ID order. */
-function summary(packages: Package[]): string[] {
-  return packages.map((pkg) =>
-    [
-      pkg.ID,
-      pkg.Dev ? 'dev' : '',
-      pkg.Relationship ?? '',
-      pkg.DependsOn?.length ? `-> ${pkg.DependsOn.join(',')}` : '',
-    ]
-      .filter((part) => part !== '')
-      .join(' '),
-  );
 }
 
 interface Case {
@@ -542,7 +528,7 @@ describe('lock-file analyzers (fs mode)', () => {
       const application = await analyze(testCase.path, testCase.content);
       assert.equal(application.Type, testCase.type);
       assert.equal(application.FilePath, testCase.path);
-      assert.deepEqual(summary(application.Packages), testCase.expected);
+      assert.deepEqual(packageSummary(application.Packages), testCase.expected);
       if (testCase.purl) {
         const [id, purl] = testCase.purl;
         assert.equal(application.Packages.find((pkg) => pkg.ID === id)?.Identifier?.PURL, purl);
