@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { buildCli } from '../../scripts/build.ts';
+import { buildBundleIn } from '../support/cli.ts';
 import { buildOciImage } from '../support/oci-image.ts';
 import { TrivyDbFixture } from '../support/trivy-db-fixture.ts';
 
@@ -114,10 +114,7 @@ describe('CLI bundle', () => {
 
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'trivy-ts-bundle-'));
-    // The bundle finds the packages it leaves out by walking up to a node_modules, as in a checkout or the image.
-    await symlink(join(repo, 'node_modules'), join(scratch, 'node_modules'));
-    const built = await buildCli(join(scratch, 'dist', 'cli'));
-    bundle = join(built.outdir, 'main.js');
+    bundle = await buildBundleIn(scratch);
     cacheDir = join(scratch, 'cache');
     fixtureDb().writeCacheDir(cacheDir);
     layout = join(scratch, 'layout');

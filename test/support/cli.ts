@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The repository's `bin/trivy-ts`, as users run it. */
@@ -42,4 +43,15 @@ export function runCommand(command: readonly string[], options: CliOptions = {})
 /** `bin/trivy-ts <args>`. */
 export function trivyTs(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   return runCommand([launcher, ...args], options);
+}
+
+/**
+ * Builds the CLI bundle into `<dir>/dist/cli` with the checkout's node_modules linked into `dir`: the bundle finds the
+ * packages it leaves out by walking up to a node_modules, as in a checkout or the container image. Returns main.js.
+ */
+export async function buildBundleIn(dir: string): Promise<string> {
+  await symlink(join(import.meta.dirname, '..', '..', 'node_modules'), join(dir, 'node_modules'));
+  const { buildCli } = await import('../../scripts/build.ts'); // esbuild: only for the tests that build
+  const { outdir } = await buildCli(join(dir, 'dist', 'cli'));
+  return join(outdir, 'main.js');
 }

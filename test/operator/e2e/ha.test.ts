@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildCli } from '../../../scripts/build.ts';
 import type { Operator } from '../../../src/operator/operator.ts';
 import {
   applyTrivyConfig,
@@ -15,15 +13,13 @@ import {
   getItems,
   operatorEnv,
   operatorNamespace,
-  repoRoot,
   startOperator,
   startWorld,
   trivyConfigData,
   type World,
 } from '../harness.ts';
 import { freePort } from '../../support/ports.ts';
-
-const launcher = join(repoRoot, 'bin/trivy-ts');
+import { buildBundleIn, launcher } from '../../support/cli.ts';
 
 const reportNames = async (world: World) =>
   (await getItems<{ metadata: { name: string } }>(world, 'vulnerabilityreports', 'default')).map(
@@ -100,6 +96,8 @@ describe('operator: leader election and the command line', () => {
     const healthPort = await freePort();
     const env = {
       ...process.env,
+      // `bin/trivy-ts` runs the sources even when this checkout has a fresh bundle: the next test runs the bundle.
+      TRIVY_TS_FROM_SOURCES: '1',
       ...operatorEnv(world, {
         OPERATOR_SCAN_MODE: 'Inline',
         OPERATOR_CACHE_DIR: join(world.scratch, `cache-${name}`),
@@ -145,10 +143,7 @@ describe('operator: leader election and the command line', () => {
   });
 
   it('the CLI bundle (as in the container image) runs the operator the same way', async () => {
-    // The bundle finds the packages it leaves out by walking up to a node_modules, as in a checkout or the image.
-    await symlink(join(repoRoot, 'node_modules'), join(world.scratch, 'node_modules'));
-    const { outdir } = await buildCli(join(world.scratch, 'dist', 'cli'));
-    await operatorProcess([process.execPath, join(outdir, 'main.js')], 'bundled');
+    await operatorProcess([process.execPath, await buildBundleIn(world.scratch)], 'bundled');
   });
 
   it('a bad configuration stops the operator at start with every problem listed', async () => {

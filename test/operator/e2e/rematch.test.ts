@@ -1,3 +1,4 @@
+import type { V1Job } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,7 +36,8 @@ describe('operator: re-matching and rescans', () => {
   let world: World;
   let operator: Operator;
   let env: Record<string, string>;
-  const jobs: string[] = [];
+  /** Scan Jobs the operator created, with the arguments of their container. */
+  const jobs: { name: string; args: string[] }[] = [];
   const vulnIds = (report: Report) =>
     report.report.vulnerabilities.map((vuln) => vuln.vulnerabilityID).sort();
   const webReport = async () =>
@@ -55,8 +57,12 @@ describe('operator: re-matching and rescans', () => {
     await world.pushDb(fixtureDb());
     await applyTrivyConfig(world, trivyConfigData(world));
     world.emulator.store.subscribe((event) => {
-      if (event.resource.resource === 'jobs' && event.type === 'ADDED')
-        jobs.push(event.object.metadata?.name ?? '');
+      if (event.resource.resource !== 'jobs' || event.type !== 'ADDED') return;
+      const job = event.object as V1Job;
+      jobs.push({
+        name: job.metadata?.name ?? '',
+        args: job.spec?.template.spec?.containers[0]?.args ?? [],
+      });
     });
     env = operatorEnv(world, { OPERATOR_SCAN_MODE: 'Job' });
     operator = await startOperator(world, env);
@@ -123,39 +129,26 @@ describe('operator: re-matching and rescans', () => {
   });
 
   it('a trivy.skipDirs change analyses the image again, with the scan Job told what to skip', async () => {
-    const jobArgs: string[][] = [];
-    const unsubscribe = world.emulator.store.subscribe((event) => {
-      if (event.resource.resource === 'jobs' && event.type === 'ADDED') {
-        const job = event.object as {
-          spec?: { template?: { spec?: { containers?: { args?: string[] }[] } } };
-        };
-        jobArgs.push(job.spec?.template?.spec?.containers?.[0]?.args ?? []);
-      }
+    await applyTrivyConfig(
+      world,
+      trivyConfigData(world, { 'trivy.severity': 'HIGH,CRITICAL', 'trivy.skipDirs': '/var/lib/dpkg' }),
+    );
+    const report = await eventually('the report without the dpkg packages', async () => {
+      const found = await webReport();
+      return found && vulnIds(found).length === 0 ? found : undefined;
     });
-    try {
-      await applyTrivyConfig(
-        world,
-        trivyConfigData(world, { 'trivy.severity': 'HIGH,CRITICAL', 'trivy.skipDirs': '/var/lib/dpkg' }),
-      );
-      const report = await eventually('the report without the dpkg packages', async () => {
-        const found = await webReport();
-        return found && vulnIds(found).length === 0 ? found : undefined;
-      });
-      assert.deepEqual([report.report.summary.highCount, report.report.summary.criticalCount], [0, 0]);
-      assert.equal(jobs.length, 3, 'the image was analysed again, once');
-      const args = jobArgs.at(-1) ?? [];
-      assert.equal(args[args.indexOf('--skip-dirs') + 1], '/var/lib/dpkg', args.join(' '));
+    assert.deepEqual([report.report.summary.highCount, report.report.summary.criticalCount], [0, 0]);
+    assert.equal(jobs.length, 3, 'the image was analysed again, once');
+    const args = jobs.at(-1)?.args ?? [];
+    assert.equal(args[args.indexOf('--skip-dirs') + 1], '/var/lib/dpkg', args.join(' '));
 
-      // Back to no skipping: analysed again, the packages are back.
-      await applyTrivyConfig(world, trivyConfigData(world, { 'trivy.severity': 'HIGH,CRITICAL' }));
-      await eventually('the dpkg findings back', async () => {
-        const found = await webReport();
-        return found && vulnIds(found).length > 0 ? found : undefined;
-      });
-      assert.equal(jobs.length, 4);
-    } finally {
-      unsubscribe();
-    }
+    // Back to no skipping: analysed again, the packages are back.
+    await applyTrivyConfig(world, trivyConfigData(world, { 'trivy.severity': 'HIGH,CRITICAL' }));
+    await eventually('the dpkg findings back', async () => {
+      const found = await webReport();
+      return found && vulnIds(found).length > 0 ? found : undefined;
+    });
+    assert.equal(jobs.length, 4);
   });
 
   it('reports past OPERATOR_SCANNER_REPORT_TTL are deleted and made again', async () => {
