@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Report } from '../../src/scanner/report/model.ts';
 import { TrivyDbFixture } from '../support/trivy-db-fixture.ts';
 import { launcher, runCommand } from '../support/cli.ts';
+import { writeTree } from '../support/files.ts';
 
 const ghsaMaven = 'maven::GitHub Security Advisory Maven';
 const ghsaNuget = 'nuget::GitHub Security Advisory NuGet';
@@ -161,10 +162,7 @@ describe('trivy-ts fs: pom.xml, packages.config and Directory.Packages.props (fi
     cacheDir = join(scratch, 'cache');
     fixtureDb().writeCacheDir(cacheDir);
     root = join(scratch, 'project');
-    for (const [path, content] of Object.entries(project)) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), content);
-    }
+    await writeTree(root, project);
   });
   after(async () => {
     await rm(scratch, { recursive: true, force: true });

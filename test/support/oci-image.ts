@@ -3,9 +3,10 @@
  * files) and converts them with skopeo, the same tools image pipelines use. Nothing here is shipped.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeTree } from './files.ts';
 
 const run = promisify(execFile);
 
@@ -41,10 +42,7 @@ export async function buildOciImage(
     await run('umoci', ['unpack', '--image', reference, bundle]);
     const rootfs = join(bundle, 'rootfs');
     for (const path of step.remove ?? []) await rm(join(rootfs, path), { recursive: true, force: true });
-    for (const [path, content] of Object.entries(step.add ?? {})) {
-      await mkdir(dirname(join(rootfs, path)), { recursive: true });
-      await writeFile(join(rootfs, path), content);
-    }
+    await writeTree(rootfs, step.add ?? {});
     await run('umoci', ['repack', '--image', reference, bundle]);
   }
   await rm(bundle, { recursive: true, force: true });

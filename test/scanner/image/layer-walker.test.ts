@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -19,6 +19,7 @@ import {
   type LayerWarning,
 } from '../../../src/scanner/image/layer-walker.ts';
 import { SecretScanner } from '../../../src/scanner/secrets/scanner.ts';
+import { writeTree } from '../../support/files.ts';
 
 const run = promisify(execFile);
 const analyzers = [nodePackageAnalyzer, pythonPackageAnalyzer];
@@ -40,10 +41,7 @@ describe('layer walker', () => {
     compress: string[] = [],
   ): Promise<string> {
     const root = join(scratch, `${name}.d`);
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), content);
-    }
+    await writeTree(root, files);
     const output = join(scratch, name);
     await run('tar', ['-c', '-f', output, ...compress, '-C', root, '.']);
     return output;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
@@ -11,6 +11,7 @@ import {
   parseManifest,
 } from '../../../../src/scanner/analyzers/lang/jar.ts';
 import { AnalyzerError } from '../../../../src/scanner/analyzers/types.ts';
+import { writeTree } from '../../../support/files.ts';
 
 const run = promisify(execFile);
 
@@ -26,10 +27,7 @@ describe('jar analyzer', () => {
   /** Builds a real archive with Info-ZIP's `zip` from a map of entry name → content (Buffer or nested archive path). */
   async function archive(name: string, entries: Record<string, string | Buffer>): Promise<string> {
     const root = join(scratch, `${name}.d`);
-    for (const [entry, content] of Object.entries(entries)) {
-      await mkdir(dirname(join(root, entry)), { recursive: true });
-      await writeFile(join(root, entry), content);
-    }
+    await writeTree(root, entries);
     const output = join(scratch, name);
     await run('zip', ['-q', '-r', output, '.'], { cwd: root });
     return output;

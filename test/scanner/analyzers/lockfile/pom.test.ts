@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pomAnalyzer } from '../../../../src/scanner/analyzers/lockfile/pom.ts';
 import type { AnalysisResult } from '../../../../src/scanner/analyzers/types.ts';
@@ -9,6 +9,7 @@ import { resolveInside } from '../../../../src/scanner/filesystem/related-files.
 import { walkDirectory } from '../../../../src/scanner/filesystem/directory-walker.ts';
 import { runCommand } from '../../../support/cli.ts';
 import { packageSummary } from './package-summary.ts';
+import { writeTree } from '../../../support/files.ts';
 
 /** A project's files by path; the analyzer reads related ones the way a directory scan serves them. */
 type Project = Record<string, string>;
@@ -499,13 +500,6 @@ describe('pom.xml analyzer in a directory scan (real files)', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  async function writeProject(root: string, files: Project): Promise<void> {
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), content);
-    }
-  }
-
   async function scan(root: string) {
     const warnings: string[] = [];
     const analysis = await walkDirectory(root, {
@@ -517,7 +511,7 @@ describe('pom.xml analyzer in a directory scan (real files)', () => {
 
   it('Maven itself accepts the multi-module fixture offline, and the scan resolves what it resolves', async () => {
     const root = join(scratch, 'shop');
-    await writeProject(root, multiModuleProject);
+    await writeTree(root, multiModuleProject);
     // `validate` builds every module's effective model: a dependency without a resolvable version fails it.
     const maven = await runCommand(
       ['mvn', '-o', '-B', '-q', `-Dmaven.repo.local=${join(scratch, 'm2')}`, 'validate'],
@@ -545,7 +539,7 @@ describe('pom.xml analyzer in a directory scan (real files)', () => {
 
   it('where Maven finds no version, neither does the scan', async () => {
     const root = join(scratch, 'unmanaged');
-    await writeProject(root, {
+    await writeTree(root, {
       'pom.xml': pom(`<groupId>u</groupId><artifactId>u</artifactId><version>1</version>
   <dependencies>${dependency('org.apache.logging.log4j:log4j-core')}</dependencies>`),
     });
@@ -599,7 +593,7 @@ describe('pom.xml analyzer in a directory scan (real files)', () => {
     const outer = join(scratch, 'outer');
     const parentPom = pom(`<groupId>o</groupId><artifactId>outer-parent</artifactId><version>1</version>
   <properties><lib.version>6.6.6</lib.version></properties>`);
-    await writeProject(outer, {
+    await writeTree(outer, {
       'pom.xml': parentPom,
       'project/app/pom.xml': pom(`
   <parent><groupId>o</groupId><artifactId>outer-parent</artifactId><version>1</version>

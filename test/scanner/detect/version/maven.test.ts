@@ -150,7 +150,7 @@ describe('maven scheme', () => {
   });
 
   // Maven's own order is not transitive once sub-lists nest: a fixed-seed run of generated versions found
-  // 6release0SNAPSHOT (6-[[[snapshot]]]) < 6 < 6alpharelease (6-[alpharelease]) < 6release0SNAPSHOT, and
+  // 6release0SNAPSHOT (6-[[[snapshot]]]) < 6. (6) < 6alpharelease (6-[alpharelease]) < 6release0SNAPSHOT, and
   // ComparableVersion says the same (a list sorts above a string item, a nested snapshot below nothing).
   it('is reflexive and antisymmetric on generated versions, and reproduces Maven’s one intransitive corner', () => {
     fc.assert(
