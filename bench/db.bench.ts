@@ -19,11 +19,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type BoltBucket, BoltDb, DEFAULT_PAGE_CACHE_BYTES } from '../src/scanner/db/bbolt/index.ts';
 import { decodeVulnerability, TrivyDb } from '../src/scanner/db/trivy-db/index.ts';
-import { markdownTable, writeBenchmarkSection } from './docs-section.ts';
+import { markdownTable, runDescription, writeBenchmarkSection } from './docs-section.ts';
 import { launcherEnv, launcherFlags } from './launcher.ts';
 
 /** The launcher's V8 heap flags: what the memory rows depend on. */
@@ -360,14 +360,11 @@ function renderTable(rows: Row[]): string {
 
 async function orchestrate(writeToDocs: boolean): Promise<void> {
   const db = ensureDb();
-  const load = loadavg()
-    .map((n) => n.toFixed(1))
-    .join(' / ');
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} vCPU, ${format(totalmem() / 1024 ** 3, 1)} GiB RAM, Node ${process.version}, ${process.platform}`;
+  const loadAtStart = loadavg();
   console.log(
     `DB: ${format(db.fileSize / MIB)} MiB, ${format(db.advisories)} advisories in ${format(db.packages)} packages, ${format(db.vulnerabilities)} vulnerabilities`,
   );
-  console.log(`machine: ${machine}; load average at start ${load}`);
+  console.log(`load average at start ${loadAtStart.map((n) => n.toFixed(1)).join(' / ')}`);
 
   const drop = dropFileCache();
   type Floor = { mbPerSec: number; mbPerCpuSec: number };
@@ -416,9 +413,6 @@ async function orchestrate(writeToDocs: boolean): Promise<void> {
   const baseline = runPhase<{ maxRssMb: number }>('baseline');
   const dropCold = dropFileCache();
   const cold = runPhase<{ perSec: number; perCpuSec: number; lookups: number }>('lookups', ['cold']);
-  const loadEnd = loadavg()
-    .map((n) => n.toFixed(1))
-    .join(' / ');
 
   const fileMb = db.fileSize / MIB;
   const big = kernelSizedPackages();
@@ -529,8 +523,7 @@ ${format(fileMb)} MiB, ${format(db.advisories)} advisories in ${format(db.packag
 ${SHAPE.languageBuckets} language buckets, ${format(db.vulnerabilities)} \`vulnerability\` entries (~1 KiB JSON each).
 Every measurement runs in a fresh Node process.
 
-Run of ${new Date().toISOString().slice(0, 10)} on: ${machine}. Load average ${load} at start, ${loadEnd} at the end
-(the machine is shared, so wall-clock rates are noisy; rates per CPU-second are given next to them).
+${runDescription(loadAtStart)} Rates per CPU-second are given next to wall-clock ones.
 
 ${table}
 

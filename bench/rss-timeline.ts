@@ -1,6 +1,6 @@
 /** Resident memory of a child process over its run, sampled from /proc (Linux), for the image benchmark. */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { processMemory } from './process-memory.ts';
 
 export interface RssTimeline {
   ms: number;
@@ -30,14 +30,13 @@ export async function runWithRssTimeline(
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
   });
-  const samples: { at: number; rssKib: number; hwmKib: number }[] = [];
-  const sample = async () => {
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-    const rss = /^VmRSS:\s+(\d+)/m.exec(status)?.[1];
-    const hwm = /^VmHWM:\s+(\d+)/m.exec(status)?.[1];
-    if (rss && hwm) samples.push({ at: performance.now(), rssKib: Number(rss), hwmKib: Number(hwm) });
+  const samples: { at: number; rss: number; peak: number }[] = [];
+  const sample = () => {
+    const memory = child.pid === undefined ? undefined : processMemory(child.pid);
+    if (memory && Number.isFinite(memory.rss) && Number.isFinite(memory.peak))
+      samples.push({ at: performance.now(), ...memory });
   };
-  const timer = setInterval(() => void sample(), options.intervalMs ?? 100);
+  const timer = setInterval(sample, options.intervalMs ?? 100);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
@@ -47,10 +46,10 @@ export async function runWithRssTimeline(
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`);
   if (samples.length < 4) throw new Error(`too few RSS samples (${samples.length}) of ${command}`);
   const middle = started + ms / 2;
-  const highest = (list: typeof samples) => Math.max(...list.map((s) => s.rssKib)) / 1024;
+  const highest = (list: typeof samples) => Math.max(...list.map((s) => s.rss)) / 2 ** 20;
   return {
     ms,
-    peakMib: Math.max(...samples.map((s) => s.hwmKib)) / 1024,
+    peakMib: Math.max(...samples.map((s) => s.peak)) / 2 ** 20,
     firstHalfMib: highest(samples.filter((s) => s.at < middle)),
     secondHalfMib: highest(samples.filter((s) => s.at >= middle)),
     samples: samples.length,
