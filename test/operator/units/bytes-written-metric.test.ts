@@ -1,34 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MetricsFlags } from '../../../src/operator/config/index.ts';
 import { createMetrics, type OperatorHealthState } from '../../../src/operator/metrics/index.ts';
 import { parseExposition } from '../metrics/exposition-parser.ts';
+import { FLAGS, healthState } from '../metrics/health-fixtures.ts';
 import { sourceOf } from '../metrics/report-fixtures.ts';
 
-const flags: MetricsFlags = {
-  findingsEnabled: true,
-  vulnIdEnabled: false,
-  exposedSecretInfoEnabled: false,
-  configAuditInfoEnabled: false,
-  rbacAssessmentInfoEnabled: false,
-  infraAssessmentInfoEnabled: false,
-  imageInfoEnabled: false,
-  clusterComplianceInfoEnabled: false,
-};
-
-const health = (bytesWritten?: () => number): OperatorHealthState => ({
-  queueDepth: () => 0,
-  runningScans: () => 0,
-  imagesByState: () => ({ done: 3 }),
-  scanFailures: () => new Map(),
-  scansCompleted: () => 3,
-  dbAgeSeconds: () => 60,
-  dbLastUpdateSuccess: () => true,
-  coverage: () => ({ runningContainers: 4, withCurrentReport: 4 }),
-  reportsTruncated: () => 0,
-  apiRequests: () => new Map([['POST', 12]]),
-  ...(bytesWritten ? { apiBytesWritten: bytesWritten } : {}),
-});
+/** The operator state of the metrics tests, with or without the bytes-written counter. */
+const health = (bytesWritten?: () => number): OperatorHealthState =>
+  bytesWritten ? { ...healthState(), apiBytesWritten: bytesWritten } : healthState();
 
 const page = async (state: OperatorHealthState) =>
   parseExposition(
@@ -36,7 +15,7 @@ const page = async (state: OperatorHealthState) =>
       await createMetrics({
         reports: sourceOf([]),
         health: state,
-        flags,
+        flags: FLAGS,
         resourceLabels: [],
         resourceLabelsPrefix: '',
       }).renderMetrics()
