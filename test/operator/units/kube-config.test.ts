@@ -114,59 +114,50 @@ describe('loadClusterConnection', () => {
     assert.equal(tls.rejectUnauthorized, undefined);
   });
 
-  it('runs an exec credential plugin and passes its token on', async () => {
-    const plugin = join(scratch, 'credential-plugin.sh');
-    await writeFile(
-      plugin,
-      `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-'"$PLUGIN_WORD"'"}}'\n`,
-    );
+  /** A kubeconfig whose user `user` runs a plugin script printing an ExecCredential with `status`. */
+  async function execPluginKubeconfig(
+    user: string,
+    status: string,
+    env: { name: string; value: string }[] = [],
+  ) {
+    const plugin = join(scratch, `${user}-plugin.sh`);
+    const credential = `{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":${status}}`;
+    await writeFile(plugin, `#!/bin/sh\necho '${credential}'\n`);
     await chmod(plugin, 0o755);
-    const file = await kubeconfig('exec.yaml', {
+    return kubeconfig(`${user}-exec.yaml`, {
       clusters: [cluster('c', 'https://c:443')],
       users: [
         {
-          name: 'u',
+          name: user,
           user: {
             exec: {
               apiVersion: 'client.authentication.k8s.io/v1',
               command: plugin,
-              env: [{ name: 'PLUGIN_WORD', value: 'plugin' }],
+              ...(env.length > 0 ? { env } : {}),
               interactiveMode: 'Never',
             },
           },
         },
       ],
-      contexts: [context('c', 'c', 'u')],
+      contexts: [context('c', 'c', user)],
       'current-context': 'c',
     });
+  }
+
+  it('runs an exec credential plugin and passes its token on', async () => {
+    // The token is built by the script from the environment the kubeconfig gives it.
+    const file = await execPluginKubeconfig('u', `{"token":"from-'"$PLUGIN_WORD"'"}`, [
+      { name: 'PLUGIN_WORD', value: 'plugin' },
+    ]);
     const connection = loadClusterConnection({ kubeconfig: file, env: {} });
     assert.deepEqual(await connection.authHeaders(), { Authorization: 'Bearer from-plugin' });
   });
 
   it('refuses, with a clear error, an exec plugin that returns a client certificate', async () => {
-    const plugin = join(scratch, 'cert-plugin.sh');
-    await writeFile(
-      plugin,
-      `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"clientCertificateData":"CERT","clientKeyData":"KEY"}}'\n`,
+    const file = await execPluginKubeconfig(
+      'certs',
+      '{"clientCertificateData":"CERT","clientKeyData":"KEY"}',
     );
-    await chmod(plugin, 0o755);
-    const file = await kubeconfig('exec-cert.yaml', {
-      clusters: [cluster('c', 'https://c:443')],
-      users: [
-        {
-          name: 'certs',
-          user: {
-            exec: {
-              apiVersion: 'client.authentication.k8s.io/v1',
-              command: plugin,
-              interactiveMode: 'Never',
-            },
-          },
-        },
-      ],
-      contexts: [context('c', 'c', 'certs')],
-      'current-context': 'c',
-    });
     await assert.rejects(
       loadClusterConnection({ kubeconfig: file, env: {} }).authHeaders(),
       /exec plugin of user "certs" returned a client certificate/,
