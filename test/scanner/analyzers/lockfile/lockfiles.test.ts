@@ -4,7 +4,7 @@ import { lockFileAnalyzers } from '../../../../src/scanner/analyzers/lockfile/in
 import { filesystemAnalyzers } from '../../../../src/scanner/analyzers/filesystem-registry.ts';
 import { analyzers as imageAnalyzers } from '../../../../src/scanner/analyzers/registry.ts';
 import type { Analyzer } from '../../../../src/scanner/analyzers/types.ts';
-import { packageSummary } from './package-summary.ts';
+import { packageSummary } from './analyzer-checks.ts';
 
 /** Runs the one lock-file analyzer that wants `path` and returns its application. */
 async function analyze(path: string, content: string) {

@@ -6,6 +6,7 @@ import { nugetConfigAnalyzer } from '../../../../src/scanner/analyzers/lockfile/
 import { packagesPropsAnalyzer } from '../../../../src/scanner/analyzers/lockfile/packages-props.ts';
 import { analyzers as imageAnalyzers } from '../../../../src/scanner/analyzers/registry.ts';
 import type { Analyzer } from '../../../../src/scanner/analyzers/types.ts';
+import { analyzerError } from './analyzer-checks.ts';
 
 async function analyze(analyzer: Analyzer, path: string, content: Buffer | string) {
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
@@ -107,10 +108,7 @@ describe('packages.config analyzer', () => {
     ] as const)
       await assert.rejects(
         analyze(nugetConfigAnalyzer, 'app/packages.config', content),
-        (error: Error) =>
-          error.name === 'AnalyzerError' &&
-          error.message.startsWith('nuget: app/packages.config: ') &&
-          message.test(error.message),
+        analyzerError('nuget: app/packages.config: ', message),
         content,
       );
   });

@@ -8,7 +8,7 @@ import type { AnalysisResult } from '../../../../src/scanner/analyzers/types.ts'
 import { resolveInside } from '../../../../src/scanner/filesystem/related-files.ts';
 import { walkDirectory } from '../../../../src/scanner/filesystem/directory-walker.ts';
 import { runCommand } from '../../../support/cli.ts';
-import { packageSummary } from './package-summary.ts';
+import { analyzerError, packageSummary } from './analyzer-checks.ts';
 import { writeTree } from '../../../support/files.ts';
 
 /** A project's files by path; the analyzer reads related ones the way a directory scan serves them. */
@@ -465,10 +465,7 @@ describe('pom.xml analyzer', () => {
     ] as const) {
       await assert.rejects(
         analyzePom({ 'app/pom.xml': content }, 'app/pom.xml'),
-        (error: Error) =>
-          error.name === 'AnalyzerError' &&
-          error.message.startsWith('pom: app/pom.xml: ') &&
-          message.test(error.message),
+        analyzerError('pom: app/pom.xml: ', message),
         content.slice(0, 60),
       );
     }

@@ -13,3 +13,9 @@ export function packageSummary(packages: readonly Package[] = []): string[] {
       .join(' '),
   );
 }
+
+/** For `assert.rejects`: an AnalyzerError whose message starts with `prefix` (`<type>: <path>: `) and matches `pattern`. */
+export function analyzerError(prefix: string, pattern: RegExp): (error: Error) => boolean {
+  return (error) =>
+    error.name === 'AnalyzerError' && error.message.startsWith(prefix) && pattern.test(error.message);
+}
