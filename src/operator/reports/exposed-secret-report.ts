@@ -7,18 +7,9 @@ import type {
   ExposedSecretSummary,
   SecretSeverity,
 } from './types.ts';
-import {
-  imageRegistryAndArtifact,
-  reportScanner,
-  rfc3339,
-  type ImageIdentity,
-} from './vulnerability-report.ts';
+import { imageReportHead, type ImageReportInput } from './vulnerability-report.ts';
 
-export interface ExposedSecretReportInput extends ImageIdentity {
-  scan: Report;
-  scannerVersion: string;
-  updatedAt: Date;
-}
+export type ExposedSecretReportInput = ImageReportInput;
 
 const SECRET_SEVERITIES: ReadonlySet<string> = new Set(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']);
 
@@ -33,12 +24,8 @@ export function secretSeverity(severity: string): SecretSeverity {
 
 export function buildExposedSecretReport(input: ExposedSecretReportInput): ExposedSecretReportData {
   const { secrets, summary } = secretsOf(input.scan);
-  const { registry, artifact } = imageRegistryAndArtifact(input, input.scan.Metadata.RepoDigests);
   return {
-    updateTimestamp: rfc3339(input.updatedAt.toISOString()),
-    scanner: reportScanner(input.scannerVersion),
-    registry,
-    artifact,
+    ...imageReportHead(input),
     summary,
     secrets,
   };

@@ -8,18 +8,9 @@ import type { Report } from '../../scanner/report/model.ts';
 import { canonicalJson } from '../kube/hash.ts';
 import { share } from './shared-parts.ts';
 import type { BomComponent, BomDependency, CycloneDxBom, SbomReportData } from './types.ts';
-import {
-  imageRegistryAndArtifact,
-  reportScanner,
-  rfc3339,
-  type ImageIdentity,
-} from './vulnerability-report.ts';
+import { imageReportHead, type ImageReportInput } from './vulnerability-report.ts';
 
-export interface SbomReportInput extends ImageIdentity {
-  scan: Report;
-  scannerVersion: string;
-  updatedAt: Date;
-}
+export type SbomReportInput = ImageReportInput;
 
 export class InvalidBomError extends Error {}
 
@@ -30,12 +21,8 @@ export class InvalidBomError extends Error {}
 export function buildSbomReport(input: SbomReportInput): SbomReportData | undefined {
   const bom = bomOf(input.scan);
   if (!bom) return undefined;
-  const { registry, artifact } = imageRegistryAndArtifact(input, input.scan.Metadata.RepoDigests);
   return {
-    updateTimestamp: rfc3339(input.updatedAt.toISOString()),
-    scanner: reportScanner(input.scannerVersion),
-    registry,
-    artifact,
+    ...imageReportHead(input),
     summary: bom.summary,
     components: bom.components,
   };
