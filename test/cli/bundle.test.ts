@@ -150,6 +150,8 @@ describe('CLI bundle', () => {
     return { fromBundle: stable(fromBundle), fromSources: stable(fromSources) };
   };
   const common = () => ['--cache-dir', cacheDir, '--skip-db-update', '--quiet'];
+  const scanImageLayout = (format: string) =>
+    bothWays(['image', '--input', `${layout}:app`, ...common(), '--format', format]);
 
   it('prints the version and the same help', async () => {
     const { fromBundle, fromSources } = await bothWays(['image', '--help']);
@@ -159,14 +161,7 @@ describe('CLI bundle', () => {
   });
 
   it('scans an image to the same JSON report (OS, npm and secret findings)', async () => {
-    const { fromBundle, fromSources } = await bothWays([
-      'image',
-      '--input',
-      `${layout}:app`,
-      ...common(),
-      '--format',
-      'json',
-    ]);
+    const { fromBundle, fromSources } = await scanImageLayout('json');
     const ids = (
       JSON.parse(fromBundle) as { Results?: { Vulnerabilities?: { VulnerabilityID: string }[] }[] }
     ).Results?.flatMap((result) => result.Vulnerabilities ?? [])
@@ -179,14 +174,7 @@ describe('CLI bundle', () => {
 
   it('writes the same CycloneDX and table output', async () => {
     for (const format of ['cyclonedx', 'table']) {
-      const { fromBundle, fromSources } = await bothWays([
-        'image',
-        '--input',
-        `${layout}:app`,
-        ...common(),
-        '--format',
-        format,
-      ]);
+      const { fromBundle, fromSources } = await scanImageLayout(format);
       assert.match(fromBundle, /lodash/);
       assert.equal(fromBundle, fromSources, format);
     }
