@@ -49,7 +49,7 @@ import { createMetrics } from './metrics/index.ts';
 import type { ReportSource } from './metrics/report-metrics.ts';
 import { LeaderElector } from './runtime/leader-election.ts';
 import { WorkQueue } from './runtime/work-queue.ts';
-import { imageKey, ImageStore } from './store/image-store.ts';
+import { imageKey, ImageStore, madeBy } from './store/image-store.ts';
 import { coverage, statusView } from './status-view.ts';
 import { DbManager } from './vulndb/db-manager.ts';
 
@@ -417,8 +417,7 @@ export class Operator {
     ) {
       // Satisfied by any analysis started after this report was made: twenty reports of one image expiring together
       // cause one analysis, not twenty.
-      const createdAt = creationTimestamp ? new Date(creationTimestamp).getTime() + 1000 : Date.now();
-      this.store?.requestRescan(imageKey(digest, platform), createdAt);
+      this.store?.requestRescan(imageKey(digest, platform), madeBy(creationTimestamp));
       this.logger.info(
         { report: `${kind}/${namespace}/${name}`, container: labels[CONTAINER_NAME_LABEL] },
         'report deleted; the image will be analysed again',

@@ -25,6 +25,11 @@ interface Waiter {
   resolve: (record: ImageRecord) => void;
   reject: (error: unknown) => void;
   timer?: NodeJS.Timeout;
+  /**
+   * The uid of the Job awaited, once known. Jobs are named after the image, so a new analysis of an image reuses the
+   * name of the Job it analysed last; events of that earlier Job (its deletion, its finished state) are not this one's.
+   */
+  uid?: string;
 }
 
 /**
@@ -62,7 +67,9 @@ export class JobRunner implements AnalysisRunner {
       if (event.type === 'deleted') {
         const name = event.object.metadata?.name ?? '';
         const waiter = this.#waiters.get(name);
-        if (waiter && !this.#finishing.has(name)) {
+        // Only the awaited Job's own deletion counts: a Job not created yet cannot have been deleted.
+        const deletedUid = event.object.metadata?.uid;
+        if (waiter?.uid !== undefined && waiter.uid === deletedUid && !this.#finishing.has(name)) {
           this.#settle(
             name,
             new AnalysisError('JobDeleted', `scan Job ${name} was deleted before it finished`),
@@ -92,7 +99,9 @@ export class JobRunner implements AnalysisRunner {
         continue;
       }
       const key = imageKey(request.digest, request.platform);
-      adopted.push({ request: { key, ...request }, result: this.#wait(name).promise });
+      const waiter = this.#wait(name);
+      waiter.uid = job.metadata?.uid;
+      adopted.push({ request: { key, ...request }, result: waiter.promise });
       if (isFinished(job)) void this.#finish(job);
     }
     return adopted;
@@ -100,6 +109,8 @@ export class JobRunner implements AnalysisRunner {
 
   async analyze(request: AnalysisRequest): Promise<ImageRecord> {
     const name = scanJobName(request.digest, request.platform);
+    // The previous Job of this image is read and deleted first: the new one takes its name.
+    await this.#finishing.get(name);
     const waiter = this.#wait(name);
     try {
       const secret = buildCredentialsSecret(request, this.#settings);
@@ -113,6 +124,7 @@ export class JobRunner implements AnalysisRunner {
         job = (await this.#client.get<V1Job>(builtin.job, name, this.#settings.namespace)) ?? {};
         this.#logger.info({ job: name }, 'scan Job already exists; waiting for it');
       }
+      waiter.uid = job.metadata?.uid;
       if (secret && job.metadata?.uid) {
         await this.#client.mergePatch(builtin.secret, secret.metadata!.name!, this.#settings.namespace, {
           metadata: {
@@ -180,6 +192,9 @@ export class JobRunner implements AnalysisRunner {
     const name = job.metadata?.name ?? '';
     const running = this.#finishing.get(name);
     if (running) return running;
+    // A finished Job of the same name that is not the one awaited: an earlier analysis's, already being deleted.
+    const waiter = this.#waiters.get(name);
+    if (waiter && !isAwaited(waiter, job)) return Promise.resolve();
     if (this.#stopping) return Promise.resolve();
     const finishing = this.#collectAndDelete(name, job).finally(() => this.#finishing.delete(name));
     this.#finishing.set(name, finishing);
@@ -279,6 +294,14 @@ export class JobRunner implements AnalysisRunner {
       );
     }
   }
+}
+
+/**
+ * Whether a finished `job` is the one `waiter` waits for. A waiter whose create call has not returned yet takes any:
+ * the watch may report its Job finished before the create response arrives.
+ */
+function isAwaited(waiter: Waiter, job: V1Job): boolean {
+  return waiter.uid === undefined || job.metadata?.uid === undefined || waiter.uid === job.metadata.uid;
 }
 
 function isFinished(job: V1Job): boolean {

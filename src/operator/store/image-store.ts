@@ -33,6 +33,16 @@ export interface StoredFindings {
 
 export const imageKey = (digest: string, platform: string) => `${digest}|${platform}`;
 
+/**
+ * The latest time an object with this creationTimestamp was made: the timestamp has whole seconds, so the object may
+ * be up to a second younger than it says, but never younger than now. (Without that bound, a report deleted in the
+ * second it was made would ask for an analysis starting in the future, and the analysis it causes would not count.)
+ */
+export function madeBy(creationTimestamp: string | Date | undefined, now = Date.now()): number {
+  const created = creationTimestamp ? new Date(creationTimestamp).getTime() : Number.NaN;
+  return Number.isNaN(created) ? now : Math.min(created + 1000, now);
+}
+
 interface ImageRow {
   key: string;
   digest: string;
@@ -170,7 +180,10 @@ export class ImageStore {
     return true;
   }
 
-  /** Asks for a fresh analysis: satisfied by any analysis that starts after `now`, however many ask. */
+  /**
+   * Asks for a fresh analysis: satisfied by any analysis that starts after `now`, however many ask. An earlier time
+   * never replaces a later one (a report deleted after another may have been made before it).
+   */
   requestRescan(key: string, now = Date.now()): void {
     this.#statements.rescan.run(now, now, key);
   }
@@ -258,7 +271,9 @@ function prepareStatements(db: DatabaseSync) {
       `UPDATE images SET state = 'failed', reason = ?, next_attempt_at = ?, updated_at = ? WHERE key = ?`,
     ),
     pending: db.prepare(`UPDATE images SET state = 'pending', updated_at = ? WHERE key = ?`),
-    rescan: db.prepare('UPDATE images SET rescan_requested_at = ?, updated_at = ? WHERE key = ?'),
+    rescan: db.prepare(
+      'UPDATE images SET rescan_requested_at = MAX(COALESCE(rescan_requested_at, 0), ?), updated_at = ? WHERE key = ?',
+    ),
     rescanAll: db.prepare('UPDATE images SET rescan_requested_at = ?, updated_at = ?'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     putMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),

@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Operator } from '../../../src/operator/operator.ts';
 import {
+  IMAGE_DIGEST_ANNOTATION,
+  IMAGE_PLATFORM_ANNOTATION,
+} from '../../../src/operator/reports/report-writer.ts';
+import { imageKey } from '../../../src/operator/store/image-store.ts';
+import {
   applyTrivyConfig,
   debianImage,
   deployment,
@@ -38,6 +43,8 @@ describe('operator: re-matching and rescans', () => {
   let env: Record<string, string>;
   /** Scan Jobs the operator created, with the arguments of their container. */
   const jobs: { name: string; args: string[] }[] = [];
+  /** Called once when the next scan Job is created (its analysis has started). */
+  let onNextJob: (() => void) | undefined;
   const vulnIds = (report: Report) =>
     report.report.vulnerabilities.map((vuln) => vuln.vulnerabilityID).sort();
   const webReport = async () =>
@@ -63,6 +70,9 @@ describe('operator: re-matching and rescans', () => {
         name: job.metadata?.name ?? '',
         args: job.spec?.template.spec?.containers[0]?.args ?? [],
       });
+      const hook = onNextJob;
+      onNextJob = undefined;
+      hook?.();
     });
     env = operatorEnv(world, { OPERATOR_SCAN_MODE: 'Job' });
     operator = await startOperator(world, env);
@@ -149,6 +159,38 @@ describe('operator: re-matching and rescans', () => {
       return found && vulnIds(found).length > 0 ? found : undefined;
     });
     assert.equal(jobs.length, 4);
+  });
+
+  it('an analysis asked for while one runs follows it under the same Job name, and both succeed', async () => {
+    const current = (await webReport())!;
+    const annotations = current.metadata.annotations ?? {};
+    const key = imageKey(
+      annotations[IMAGE_DIGEST_ANNOTATION] ?? '',
+      annotations[IMAGE_PLATFORM_ANNOTATION] ?? '',
+    );
+    const queue = operator.queue!;
+    const failures = () => [...queue.failures.values()].reduce((sum, count) => sum + count, 0);
+    const [jobsBefore, completedBefore, failuresBefore] = [jobs.length, queue.completed, failures()];
+    // A fresh analysis is asked for and the report deleted, which starts it; as soon as its Job exists, a second one is
+    // asked for. It starts when the first ends, while the first Job (of the same name) is still being read and deleted.
+    operator.store?.requestRescan(key, Date.now());
+    onNextJob = () => operator.store?.requestRescan(key, Date.now());
+    await world.kubectl(['delete', 'vulnerabilityreport', current.metadata.name, '-n', 'default']);
+    await eventually('two analyses settled', () =>
+      queue.completed + failures() >= completedBefore + failuresBefore + 2 ? true : undefined,
+    );
+    assert.equal(failures(), failuresBefore, 'neither analysis failed');
+    assert.equal(queue.completed, completedBefore + 2);
+    assert.deepEqual(
+      jobs.slice(jobsBefore).map((job) => job.name),
+      [jobs[jobsBefore]?.name, jobs[jobsBefore]?.name],
+      'one Job each, under the image’s name',
+    );
+    await eventually('the report recreated', async () => {
+      const found = await webReport();
+      return found && found.metadata.uid !== current.metadata.uid ? found : undefined;
+    });
+    assert.equal(operator.store?.get(key)?.state, 'done');
   });
 
   it('reports past OPERATOR_SCANNER_REPORT_TTL are deleted and made again', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ImageRecord } from '../../../src/scanner/scan/image-record.ts';
-import { imageKey, ImageStore } from '../../../src/operator/store/image-store.ts';
+import { imageKey, ImageStore, madeBy } from '../../../src/operator/store/image-store.ts';
 
 const record = (packages: number): ImageRecord => ({
   schemaVersion: 1,
@@ -108,7 +108,23 @@ describe('image store (SQLite)', () => {
     store.markDone(key, record(1), 400);
     store.requestRescan(key, 250);
     assert.equal(store.needsAnalysis(store.get(key)!), false, 'an older request is already satisfied');
+    store.requestRescan(key, 500);
+    store.requestRescan(key, 350);
+    assert.equal(store.get(key)?.rescanRequestedAt, 500, 'an earlier request never replaces a later one');
+    assert.equal(store.needsAnalysis(store.get(key)!), true);
     store.close();
+  });
+
+  it('dates a deleted report no later than now: a report made in the same second is answered by the next analysis', () => {
+    const created = Date.parse('2026-12-03T10:20:08Z');
+    assert.equal(
+      madeBy('2026-12-03T10:20:08Z', created + 5000),
+      created + 1000,
+      'up to a second younger than it says',
+    );
+    assert.equal(madeBy('2026-12-03T10:20:08Z', created + 400), created + 400, 'never younger than now');
+    assert.equal(madeBy(undefined, 77), 77);
+    assert.equal(madeBy('not a time', 77), 77);
   });
 
   it('keeps findings per DB version and settings, and forgets images with everything about them', () => {
